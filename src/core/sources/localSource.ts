@@ -1,0 +1,201 @@
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { CompanionError, errnoCode } from '../errors.js'
+import { resolveInside } from '../storage/safety.js'
+import type { PhotoSource, SourceFile, SourceIdentity, SourceVolume } from './photoSource.js'
+
+export interface LocalSourceOptions {
+  /** Label of the card's volume when known (from the drive list); defaults to the root folder's name. */
+  volumeLabel?: string
+}
+
+/** A mounted card, or any folder on this computer. */
+export class LocalSource implements PhotoSource {
+  readonly root: string
+
+  constructor(
+    root: string,
+    private readonly options: LocalSourceOptions = {},
+  ) {
+    this.root = path.resolve(root)
+  }
+
+  /** Opens a source after checking it exists and is a readable folder, with a clear error otherwise. */
+  static async open(root: string, options?: LocalSourceOptions): Promise<LocalSource> {
+    const source = new LocalSource(root, options)
+    let stats: fs.Stats
+    try {
+      stats = await fsp.stat(source.root)
+    } catch (error) {
+      const code = errnoCode(error)
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        throw new CompanionError('SOURCE_NOT_FOUND', `The card or folder ${source.root} is not there (is it mounted?)`, {
+          cause: error,
+        })
+      }
+      throw new CompanionError('SOURCE_UNREADABLE', `Cannot read ${source.root}: ${code ?? 'unknown error'}`, {
+        cause: error,
+      })
+    }
+    if (!stats.isDirectory()) {
+      throw new CompanionError('SOURCE_NOT_FOUND', `${source.root} is a file, not a card or folder`)
+    }
+    try {
+      await fsp.access(source.root, fs.constants.R_OK | fs.constants.X_OK)
+    } catch (error) {
+      throw new CompanionError('SOURCE_UNREADABLE', `No permission to read ${source.root}`, { cause: error })
+    }
+    return source
+  }
+
+  private abs(relativePath: string): string {
+    return resolveInside(this.root, relativePath)
+  }
+
+  async identity(): Promise<SourceIdentity> {
+    return {
+      id: `local:${this.root}`,
+      displayRoot: this.root,
+      volumeLabel: this.options.volumeLabel ?? (path.basename(this.root) || 'root'),
+    }
+  }
+
+  async *walk(signal?: AbortSignal): AsyncIterable<SourceFile> {
+    const pending = ['']
+    while (pending.length > 0) {
+      signal?.throwIfAborted()
+      const relativeDir = pending.pop() as string
+      let dir: fs.Dir
+      try {
+        dir = await fsp.opendir(relativeDir === '' ? this.root : this.abs(relativeDir))
+      } catch (error) {
+        if (relativeDir === '') {
+          throw new CompanionError('SOURCE_UNREADABLE', `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`, {
+            cause: error,
+          })
+        }
+        // A folder removed while walking (card pulled, concurrent cleanup) is simply no longer there.
+        if (errnoCode(error) === 'ENOENT') continue
+        throw error
+      }
+      const subdirs: string[] = []
+      for await (const entry of dir) {
+        const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`
+        if (entry.isDirectory()) subdirs.push(relative)
+        else if (entry.isFile()) {
+          const file = await this.stat(relative)
+          if (file) yield file
+        }
+      }
+      // Sorted descent keeps walks deterministic, which makes plans and progress reproducible.
+      pending.push(...subdirs.sort().reverse())
+    }
+  }
+
+  async stat(relativePath: string): Promise<SourceFile | undefined> {
+    try {
+      const stats = await fsp.stat(this.abs(relativePath))
+      if (!stats.isFile()) return undefined
+      return { path: relativePath, size: stats.size, mtimeMs: stats.mtimeMs }
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined
+      throw error
+    }
+  }
+
+  async statFolder(relativePath: string): Promise<{ mtimeMs: number } | undefined> {
+    try {
+      const stats = await fsp.stat(relativePath === '' ? this.root : this.abs(relativePath))
+      return stats.isDirectory() ? { mtimeMs: stats.mtimeMs } : undefined
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined
+      throw error
+    }
+  }
+
+  createReadStream(relativePath: string, options: { start?: number; signal?: AbortSignal } = {}): Readable {
+    return fs.createReadStream(this.abs(relativePath), {
+      start: options.start,
+      signal: options.signal,
+      highWaterMark: 1024 * 1024,
+    })
+  }
+
+  async readRange(relativePath: string, start: number, length: number): Promise<Buffer> {
+    const handle = await fsp.open(this.abs(relativePath), 'r')
+    try {
+      const buffer = Buffer.alloc(length)
+      const { bytesRead } = await handle.read(buffer, 0, length, start)
+      return buffer.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  }
+
+  async writeFile(relativePath: string, data: Buffer | string): Promise<void> {
+    const target = this.abs(relativePath)
+    await fsp.mkdir(path.dirname(target), { recursive: true })
+    // Write-then-rename so a reader (or a crash) never sees half a file.
+    const temp = `${target}.tmp-${process.pid}-${Date.now()}`
+    const handle = await fsp.open(temp, 'w')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await fsp.rename(temp, target)
+  }
+
+  async remove(relativePath: string): Promise<void> {
+    await fsp.rm(this.abs(relativePath), { force: true })
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const source = this.abs(from)
+    const target = this.abs(to)
+    await fsp.mkdir(path.dirname(target), { recursive: true })
+    // link+unlink refuses an existing target atomically, where rename would silently overwrite it.
+    try {
+      await fsp.link(source, target)
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') throw error
+      // File systems without hard links (FAT/exFAT cards): check, then rename.
+      if (await this.stat(to)) {
+        throw Object.assign(new Error(`EEXIST: ${to} already exists`), { code: 'EEXIST' })
+      }
+      await fsp.rename(source, target)
+      return
+    }
+    await fsp.unlink(source)
+  }
+
+  async mkdirp(relativePath: string): Promise<void> {
+    await fsp.mkdir(this.abs(relativePath), { recursive: true })
+  }
+
+  async removeEmptyFolder(relativePath: string): Promise<boolean> {
+    if (relativePath === '') return false
+    try {
+      await fsp.rmdir(this.abs(relativePath))
+      return true
+    } catch (error) {
+      const code = errnoCode(error)
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return false
+      throw error
+    }
+  }
+
+  async volume(): Promise<SourceVolume> {
+    const stats = await fsp.statfs(this.root)
+    return {
+      totalBytes: stats.blocks * stats.bsize,
+      freeBytes: stats.bfree * stats.bsize,
+      availableBytes: stats.bavail * stats.bsize,
+    }
+  }
+
+  async close(): Promise<void> {}
+}

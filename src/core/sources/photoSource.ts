@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream'
+
+/** One file on a source. `path` is relative to the source root and always uses `/`. */
+export interface SourceFile {
+  path: string
+  size: number
+  mtimeMs: number
+}
+
+export interface SourceVolume {
+  totalBytes: number
+  freeBytes: number
+  /** Bytes available to an unprivileged writer. */
+  availableBytes: number
+}
+
+export interface SourceIdentity {
+  /** Stable id of this source for caches and history, e.g. `local:/media/pi/CARD`. */
+  id: string
+  /** Human-readable root, e.g. `/media/pi/CARD` or `sftp://pi@box/home/pi/CreatureBox/photos`. */
+  displayRoot: string
+  /** Volume label or id of the card, when known: part of the backup folder name. */
+  volumeLabel?: string
+}
+
+/**
+ * Everything storage operations need from where photos live (rclone's `fs.Fs` idea): backup, stats,
+ * cleanup and organize are written once against this, and LocalSource/SftpSource implement it.
+ * Every `path` argument is relative to the root; implementations refuse paths that escape it.
+ */
+export interface PhotoSource {
+  identity(): Promise<SourceIdentity>
+  /** All regular files below the root, recursively (symlinks are not followed). */
+  walk(signal?: AbortSignal): AsyncIterable<SourceFile>
+  /** Undefined when the file does not exist. */
+  stat(path: string): Promise<SourceFile | undefined>
+  /** The folder's own mtime and size, used as a cheap change signal for caches. */
+  statFolder(path: string): Promise<{ mtimeMs: number } | undefined>
+  createReadStream(path: string, options?: { start?: number; signal?: AbortSignal }): Readable
+  /** Up to `length` bytes from `start` (EXIF headers, magic numbers). */
+  readRange(path: string, start: number, length: number): Promise<Buffer>
+  writeFile(path: string, data: Buffer | string): Promise<void>
+  remove(path: string): Promise<void>
+  /** Moves within the source; fails when `to` exists rather than overwriting it. */
+  rename(from: string, to: string): Promise<void>
+  mkdirp(path: string): Promise<void>
+  /** Removes the folder if it is empty; returns whether it did. */
+  removeEmptyFolder(path: string): Promise<boolean>
+  volume(): Promise<SourceVolume>
+  close(): Promise<void>
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod'
+import { JobSnapshotSchema } from './jobs.js'
+import {
+  CleanupPlanSchema,
+  DriveSchema,
+  OrganizeBySchema,
+  OrganizeResultSchema,
+  StorageStatsSchema,
+} from './storage.js'
+
+/**
+ * The one contract between the UI (Electron IPC or HTTP) or the CLI and core. Every command is a name, a
+ * zod schema for its input (validated by every adapter before core sees it) and a schema for its result.
+ * Nothing else defines a command name or a channel.
+ */
+
+/** A card or folder path on this computer (SFTP sources arrive with the SFTP issue). */
+export const SourceRefSchema = z.string().min(1, 'A source path is required')
+const DestinationsSchema = z.array(z.string().min(1)).min(1, 'Pick at least one destination')
+
+const command = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
+
+export const commands = {
+  'jobs.list': command(z.object({}), z.array(JobSnapshotSchema)),
+  'jobs.get': command(z.object({ id: z.string() }), JobSnapshotSchema.nullable()),
+  'jobs.cancel': command(z.object({ id: z.string() }), z.boolean()),
+  'jobs.cleanup': command(z.object({ maxAgeMs: z.number().int().nonnegative() }), z.number().int()),
+
+  'storage.stats': command(
+    z.object({ source: SourceRefSchema, refresh: z.boolean().default(false) }),
+    StorageStatsSchema,
+  ),
+  'storage.backup': command(
+    z.object({
+      source: SourceRefSchema,
+      destinations: DestinationsSchema,
+      incremental: z.boolean().default(true),
+      verify: z.boolean().default(true),
+    }),
+    JobSnapshotSchema,
+  ),
+  'storage.cleanupPlan': command(
+    z.object({
+      source: SourceRefSchema,
+      daysToKeep: z.number().int().nonnegative(),
+      requireBackupAt: z.array(z.string().min(1)).default([]),
+    }),
+    CleanupPlanSchema,
+  ),
+  'storage.cleanup': command(
+    z.object({
+      source: SourceRefSchema,
+      daysToKeep: z.number().int().nonnegative(),
+      requireBackupAt: z.array(z.string().min(1)).default([]),
+    }),
+    JobSnapshotSchema,
+  ),
+  'storage.organizePlan': command(
+    z.object({ source: SourceRefSchema, by: OrganizeBySchema.default('night'), undo: z.boolean().default(false) }),
+    OrganizeResultSchema,
+  ),
+  'storage.organize': command(
+    z.object({ source: SourceRefSchema, by: OrganizeBySchema.default('night'), undo: z.boolean().default(false) }),
+    JobSnapshotSchema,
+  ),
+
+  'drives.list': command(z.object({}), z.array(DriveSchema)),
+} as const
+
+export type Commands = typeof commands
+export type CommandName = keyof Commands
+/** What a caller may send (defaults still optional). */
+export type CommandInput<N extends CommandName> = z.input<Commands[N]['input']>
+/** What core receives after validation (defaults filled in). */
+export type CommandArgs<N extends CommandName> = z.output<Commands[N]['input']>
+export type CommandResult<N extends CommandName> = z.output<Commands[N]['output']>
+
+export const events = {
+  'job.updated': JobSnapshotSchema,
+  'drives.changed': z.array(DriveSchema),
+} as const
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+
+export const isCommandName = (name: unknown): name is CommandName =>
+  typeof name === 'string' && Object.hasOwn(commands, name)
+
+/** Electron channels: one for all commands, one for all events, so no channel name is ever written twice. */
+export const IPC_INVOKE_CHANNEL = 'creaturebox:invoke'
+export const IPC_EVENT_CHANNEL = 'creaturebox:event'

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+/**
+ * Every failure a user can meet has a code; the message comes from messages.ts so that the UI, the CLI
+ * and the HTTP API say the same thing. This is the shape that crosses IPC and HTTP: never a stack trace.
+ */
+export const ErrorCodeSchema = z.enum([
+  'INVALID_INPUT',
+  'UNKNOWN_COMMAND',
+  'SOURCE_NOT_FOUND',
+  'SOURCE_UNREADABLE',
+  'PATH_OUTSIDE_SOURCE',
+  'DESTINATION_INSIDE_SOURCE',
+  'DESTINATION_NOT_FOUND',
+  'DESTINATION_FULL',
+  'DESTINATION_FAILED',
+  'SYSTEM_DRIVE_REFUSED',
+  'UNSAFE_SOURCE_ROOT',
+  'FILE_VANISHED',
+  'VERIFY_MISMATCH',
+  'CANCELLED',
+  'JOURNAL_CORRUPT',
+  'CONNECTION_FAILED',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_MISMATCH',
+  'AUTH_FAILED',
+  'INTERNAL',
+])
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>
+
+export const CompanionErrorDataSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+})
+export type CompanionErrorData = z.infer<typeof CompanionErrorDataSchema>

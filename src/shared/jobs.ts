@@ -1,0 +1,43 @@
+import { z } from 'zod'
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])
+export type JobStatus = z.infer<typeof JobStatusSchema>
+
+/** A job that will not change any more: history keeps it, cleanupOldJobs may drop it. */
+export const isFinishedStatus = (status: JobStatus): boolean => status !== 'queued' && status !== 'running'
+
+/** What a task reports; every field is optional because a task knows different things at different times. */
+export const JobProgressUpdateSchema = z.object({
+  fraction: z.number().min(0).max(1).optional(),
+  message: z.string().optional(),
+  bytesDone: z.number().nonnegative().optional(),
+  bytesTotal: z.number().nonnegative().optional(),
+  filesDone: z.number().int().nonnegative().optional(),
+  filesTotal: z.number().int().nonnegative().optional(),
+  currentFile: z.string().optional(),
+})
+export type JobProgressUpdate = z.infer<typeof JobProgressUpdateSchema>
+
+/** Progress as published: the task's figures plus speed and ETA derived from bytes. */
+export const JobProgressSchema = JobProgressUpdateSchema.extend({
+  bytesPerSecond: z.number().nonnegative().optional(),
+  etaSeconds: z.number().nonnegative().optional(),
+})
+export type JobProgress = z.infer<typeof JobProgressSchema>
+
+export const JobErrorSchema = z.object({ type: z.string(), message: z.string() })
+export type JobError = z.infer<typeof JobErrorSchema>
+
+export const JobSnapshotSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: JobStatusSchema,
+  progress: JobProgressSchema,
+  result: z.unknown().optional(),
+  error: JobErrorSchema.optional(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+  startedAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+})
+export type JobSnapshot = z.infer<typeof JobSnapshotSchema>

@@ -1,0 +1,157 @@
+import { z } from 'zod'
+
+/** A day as the box's wall clock names it: `YYYY-MM-DD`. */
+export const DayKeySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+
+/**
+ * Capture times are the box's local wall-clock time with no offset (`YYYY-MM-DDTHH:mm:ss`): Mothbox names
+ * and EXIF carry no reliable zone, and researchers reason in the time the box saw (shared/README.md).
+ */
+export const WallClockSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/)
+
+export const CaptureTimeOriginSchema = z.enum(['filename', 'exif', 'mtime'])
+export type CaptureTimeOrigin = z.infer<typeof CaptureTimeOriginSchema>
+
+export const PhotoFlagSchema = z.enum(['empty', 'corrupt'])
+export type PhotoFlag = z.infer<typeof PhotoFlagSchema>
+
+export const CatalogPhotoSchema = z.object({
+  /** Path relative to the source root, always with `/`. */
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  capturedAt: WallClockSchema,
+  captureOrigin: CaptureTimeOriginSchema,
+  /** Calendar date of capture. */
+  date: DayKeySchema,
+  /** Noon-to-noon night, named by its evening's date. */
+  night: DayKeySchema,
+  /** Files that travel with this photo (sidecar `<photo>.json`), relative paths. */
+  companions: z.array(z.string()),
+  flags: z.array(PhotoFlagSchema),
+})
+export type CatalogPhoto = z.infer<typeof CatalogPhotoSchema>
+
+export const CatalogFileSchema = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+})
+export type CatalogFile = z.infer<typeof CatalogFileSchema>
+
+export const CatalogSchema = z.object({
+  sourceId: z.string(),
+  photos: z.array(CatalogPhotoSchema),
+  /** Settings, logs and anything else that is not a photo or a photo's sidecar. */
+  otherFiles: z.array(CatalogFileSchema),
+  deviceName: z.string().optional(),
+})
+export type Catalog = z.infer<typeof CatalogSchema>
+
+export const CountBytesSchema = z.object({ count: z.number().int().nonnegative(), bytes: z.number().nonnegative() })
+
+export const VolumeStatsSchema = z.object({
+  totalBytes: z.number().nonnegative(),
+  usedBytes: z.number().nonnegative(),
+  freeBytes: z.number().nonnegative(),
+})
+export type VolumeStats = z.infer<typeof VolumeStatsSchema>
+
+export const StorageStatsSchema = z.object({
+  sourceId: z.string(),
+  deviceName: z.string().optional(),
+  volume: VolumeStatsSchema,
+  photos: CountBytesSchema,
+  otherFiles: CountBytesSchema,
+  flagged: z.object({ empty: z.number().int(), corrupt: z.number().int() }),
+  oldestCapture: WallClockSchema.optional(),
+  newestCapture: WallClockSchema.optional(),
+  /** One entry per night from the first to the last, with zero-count nights included so gaps show. */
+  nights: z.array(CountBytesSchema.extend({ night: DayKeySchema })),
+  dates: z.array(CountBytesSchema.extend({ date: DayKeySchema })),
+  generatedAt: z.number(),
+})
+export type StorageStats = z.infer<typeof StorageStatsSchema>
+
+export const FileFailureSchema = z.object({ path: z.string(), reason: z.string(), code: z.string().optional() })
+export type FileFailure = z.infer<typeof FileFailureSchema>
+
+export const DestinationResultSchema = z.object({
+  destination: z.string(),
+  /** Folder under the destination that holds this card's copy. */
+  cardFolder: z.string(),
+  manifestPath: z.string(),
+  copied: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.array(FileFailureSchema),
+  bytesCopied: z.number(),
+  /** Set when the whole destination failed (full, removed); the other destinations carry on. */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+})
+export type DestinationResult = z.infer<typeof DestinationResultSchema>
+
+export const BackupResultSchema = z.object({
+  sourceId: z.string(),
+  filesTotal: z.number().int(),
+  bytesTotal: z.number(),
+  copied: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.array(FileFailureSchema),
+  /** Photos copied but flagged (corrupt, empty): kept, and reported so the user knows. */
+  flagged: z.array(z.object({ path: z.string(), flags: z.array(PhotoFlagSchema) })),
+  bytesCopied: z.number(),
+  durationMs: z.number(),
+  destinations: z.array(DestinationResultSchema),
+})
+export type BackupResult = z.infer<typeof BackupResultSchema>
+
+export const CleanupPlanSchema = z.object({
+  sourceId: z.string(),
+  daysToKeep: z.number().int().nonnegative(),
+  /** Photos captured before this wall-clock time are candidates. */
+  cutoff: WallClockSchema,
+  toDelete: z.array(z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() })),
+  refused: z.array(FileFailureSchema),
+  bytesToFree: z.number(),
+  dryRun: z.boolean(),
+  deleted: z.number().int(),
+  bytesFreed: z.number(),
+  failed: z.array(FileFailureSchema),
+  removedFolders: z.array(z.string()),
+})
+export type CleanupPlan = z.infer<typeof CleanupPlanSchema>
+
+export const OrganizeBySchema = z.enum(['date', 'night'])
+export type OrganizeBy = z.infer<typeof OrganizeBySchema>
+
+export const OrganizeMoveSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** `dedupe`: identical content already at the target, the source copy is removed instead of moved. */
+  kind: z.enum(['move', 'dedupe']),
+})
+export type OrganizeMove = z.infer<typeof OrganizeMoveSchema>
+
+export const OrganizeResultSchema = z.object({
+  sourceId: z.string(),
+  by: OrganizeBySchema,
+  dryRun: z.boolean(),
+  undo: z.boolean(),
+  moves: z.array(OrganizeMoveSchema),
+  done: z.number().int(),
+  failed: z.array(FileFailureSchema),
+})
+export type OrganizeResult = z.infer<typeof OrganizeResultSchema>
+
+export const DriveSchema = z.object({
+  device: z.string(),
+  description: z.string(),
+  size: z.number().nullable(),
+  mountpoints: z.array(z.object({ path: z.string(), label: z.string().nullable() })),
+  isSystem: z.boolean(),
+  isRemovable: z.boolean(),
+  isReadOnly: z.boolean(),
+  /** True when a mount point holds CreatureBox/Mothbox photos. */
+  isCreatureBoxCard: z.boolean(),
+})
+export type Drive = z.infer<typeof DriveSchema>
