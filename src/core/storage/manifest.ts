@@ -1,0 +1,89 @@
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { z } from 'zod'
+import { errnoCode } from '../errors.js'
+import { HASH_ALGORITHM } from './fileHash.js'
+
+/**
+ * The manifest is the record of what a backup folder verifiably holds: one JSON line per file, appended
+ * (and fsynced) only after the written bytes were re-read and their hash matched the source. A file is
+ * "backed up" only when it is here; cleanup relies on that.
+ */
+export const MANIFEST_FILE = 'creaturebox-manifest.jsonl'
+
+export const ManifestEntrySchema = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  hash: z.string(),
+  algorithm: z.literal(HASH_ALGORITHM),
+  verifiedAt: z.number(),
+})
+export type ManifestEntry = z.infer<typeof ManifestEntrySchema>
+
+export const manifestPathOf = (cardFolder: string): string => path.join(cardFolder, MANIFEST_FILE)
+
+/**
+ * Entries by path; a later line for the same path wins (the file was copied again). A torn or unreadable
+ * line (a crash mid-append) is skipped rather than losing the lines before it.
+ */
+export async function readManifest(cardFolder: string): Promise<Map<string, ManifestEntry>> {
+  const entries = new Map<string, ManifestEntry>()
+  let text: string
+  try {
+    text = await fsp.readFile(manifestPathOf(cardFolder), 'utf8')
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return entries
+    throw error
+  }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(line)
+    } catch {
+      continue
+    }
+    const entry = ManifestEntrySchema.safeParse(parsed)
+    if (entry.success) entries.set(entry.data.path, entry.data)
+  }
+  return entries
+}
+
+/** Appends verified entries durably: each batch is written and fsynced before `append` resolves. */
+export class ManifestWriter {
+  private constructor(
+    private readonly handle: fsp.FileHandle,
+    readonly filePath: string,
+  ) {}
+
+  static async open(cardFolder: string): Promise<ManifestWriter> {
+    await fsp.mkdir(cardFolder, { recursive: true })
+    const filePath = manifestPathOf(cardFolder)
+    const handle = await fsp.open(filePath, 'a')
+    // A crash can leave a torn last line; start on a fresh line so the next entry stays readable.
+    const { size } = await handle.stat()
+    if (size > 0) {
+      const last = Buffer.alloc(1)
+      const reader = await fsp.open(filePath, 'r')
+      try {
+        await reader.read(last, 0, 1, size - 1)
+      } finally {
+        await reader.close()
+      }
+      if (last[0] !== 0x0a) await handle.write('\n')
+    }
+    return new ManifestWriter(handle, filePath)
+  }
+
+  async append(entries: ManifestEntry | ManifestEntry[]): Promise<void> {
+    const list = Array.isArray(entries) ? entries : [entries]
+    if (list.length === 0) return
+    await this.handle.write(list.map((entry) => JSON.stringify(entry) + '\n').join(''))
+    await this.handle.sync()
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close()
+  }
+}
