@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'stream', 'net', 'http']
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'stream',
+  'net',
+  'http',
+]
 
 // The layer rules of DEVELOPERS.md, made mechanical: a wrong import fails CI instead of a review.
 const forbid = (patterns, message) => ({
@@ -49,6 +60,9 @@ export default tseslint.config(
   },
   {
     files: ['src/preload/**'],
-    rules: forbid(['**/core/**', '**/renderer/**', '**/cli/**'], 'Preload exposes the contract, nothing more.'),
+    rules: forbid(
+      ['**/core/**', '**/renderer/**', '**/cli/**'],
+      'Preload exposes the contract, nothing more.',
+    ),
   },
 )

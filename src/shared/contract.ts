@@ -56,11 +56,19 @@ export const commands = {
     JobSnapshotSchema,
   ),
   'storage.organizePlan': command(
-    z.object({ source: SourceRefSchema, by: OrganizeBySchema.default('night'), undo: z.boolean().default(false) }),
+    z.object({
+      source: SourceRefSchema,
+      by: OrganizeBySchema.default('night'),
+      undo: z.boolean().default(false),
+    }),
     OrganizeResultSchema,
   ),
   'storage.organize': command(
-    z.object({ source: SourceRefSchema, by: OrganizeBySchema.default('night'), undo: z.boolean().default(false) }),
+    z.object({
+      source: SourceRefSchema,
+      by: OrganizeBySchema.default('night'),
+      undo: z.boolean().default(false),
+    }),
     JobSnapshotSchema,
   ),
 
@@ -86,7 +94,3 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>
 
 export const isCommandName = (name: unknown): name is CommandName =>
   typeof name === 'string' && Object.hasOwn(commands, name)
-
-/** Electron channels: one for all commands, one for all events, so no channel name is ever written twice. */
-export const IPC_INVOKE_CHANNEL = 'creaturebox:invoke'
-export const IPC_EVENT_CHANNEL = 'creaturebox:event'

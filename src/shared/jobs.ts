@@ -1,6 +1,13 @@
 import { z } from 'zod'
 
-export const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'])
+export const JobStatusSchema = z.enum([
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+])
 export type JobStatus = z.infer<typeof JobStatusSchema>
 
 /** A job that will not change any more: history keeps it, cleanupOldJobs may drop it. */

@@ -48,7 +48,10 @@ export const CatalogSchema = z.object({
 })
 export type Catalog = z.infer<typeof CatalogSchema>
 
-export const CountBytesSchema = z.object({ count: z.number().int().nonnegative(), bytes: z.number().nonnegative() })
+export const CountBytesSchema = z.object({
+  count: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+})
 
 export const VolumeStatsSchema = z.object({
   totalBytes: z.number().nonnegative(),
@@ -73,7 +76,11 @@ export const StorageStatsSchema = z.object({
 })
 export type StorageStats = z.infer<typeof StorageStatsSchema>
 
-export const FileFailureSchema = z.object({ path: z.string(), reason: z.string(), code: z.string().optional() })
+export const FileFailureSchema = z.object({
+  path: z.string(),
+  reason: z.string(),
+  code: z.string().optional(),
+})
 export type FileFailure = z.infer<typeof FileFailureSchema>
 
 export const DestinationResultSchema = z.object({
@@ -110,7 +117,9 @@ export const CleanupPlanSchema = z.object({
   daysToKeep: z.number().int().nonnegative(),
   /** Photos captured before this wall-clock time are candidates. */
   cutoff: WallClockSchema,
-  toDelete: z.array(z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() })),
+  toDelete: z.array(
+    z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() }),
+  ),
   refused: z.array(FileFailureSchema),
   bytesToFree: z.number(),
   dryRun: z.boolean(),

@@ -31,13 +31,21 @@ export class LocalSource implements PhotoSource {
     } catch (error) {
       const code = errnoCode(error)
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        throw new CompanionError('SOURCE_NOT_FOUND', `The card or folder ${source.root} is not there (is it mounted?)`, {
-          cause: error,
-        })
+        throw new CompanionError(
+          'SOURCE_NOT_FOUND',
+          `The card or folder ${source.root} is not there (is it mounted?)`,
+          {
+            cause: error,
+          },
+        )
       }
-      throw new CompanionError('SOURCE_UNREADABLE', `Cannot read ${source.root}: ${code ?? 'unknown error'}`, {
-        cause: error,
-      })
+      throw new CompanionError(
+        'SOURCE_UNREADABLE',
+        `Cannot read ${source.root}: ${code ?? 'unknown error'}`,
+        {
+          cause: error,
+        },
+      )
     }
     if (!stats.isDirectory()) {
       throw new CompanionError('SOURCE_NOT_FOUND', `${source.root} is a file, not a card or folder`)
@@ -72,9 +80,13 @@ export class LocalSource implements PhotoSource {
         dir = await fsp.opendir(relativeDir === '' ? this.root : this.abs(relativeDir))
       } catch (error) {
         if (relativeDir === '') {
-          throw new CompanionError('SOURCE_UNREADABLE', `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`, {
-            cause: error,
-          })
+          throw new CompanionError(
+            'SOURCE_UNREADABLE',
+            `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`,
+            {
+              cause: error,
+            },
+          )
         }
         // A folder removed while walking (card pulled, concurrent cleanup) is simply no longer there.
         if (errnoCode(error) === 'ENOENT') continue

@@ -7,7 +7,10 @@ import { CompanionError } from '../errors.js'
  */
 export function resolveInside(root: string, relativePath: string): string {
   if (relativePath.includes('\0')) {
-    throw new CompanionError('PATH_OUTSIDE_SOURCE', `Refused a path with a NUL byte: ${JSON.stringify(relativePath)}`)
+    throw new CompanionError(
+      'PATH_OUTSIDE_SOURCE',
+      `Refused a path with a NUL byte: ${JSON.stringify(relativePath)}`,
+    )
   }
   const absoluteRoot = path.resolve(root)
   const target = path.resolve(absoluteRoot, ...relativePath.split('/'))

@@ -1,0 +1,38 @@
+import { app, BrowserWindow, session } from 'electron'
+import log from 'electron-log/main'
+import { createCompanion } from '../core/companion.js'
+import { registerIpc } from './ipc.js'
+import { createMainWindow } from './window.js'
+import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy.js'
+
+log.initialize()
+Object.assign(console, log.functions)
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    })
+  })
+  // The app never asks for camera, location or notifications through the web layer.
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
+
+  const companion = await createCompanion({ dataDir: app.getPath('userData'), logger: log })
+  const window = createMainWindow()
+  const unregister = registerIpc(window, companion.handlers, companion.subscribe)
+
+  app.on('window-all-closed', () => app.quit())
+  app.on('before-quit', () => {
+    unregister()
+    void companion.close()
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+  })
+}
+
+start().catch((error: unknown) => {
+  log.error('CreatureBox Companion failed to start', error)
+  app.exit(1)
+})
