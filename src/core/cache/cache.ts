@@ -22,3 +22,9 @@ export interface Cache {
 }
 
 export const DEFAULT_TTL_MS = 300_000
+
+/** Where a cache reports that it lost or found its Redis server; `console` fits. */
+export interface CacheLogger {
+  warn(message: string): void
+  info(message: string): void
+}

@@ -1,0 +1,50 @@
+import { isCompanionError } from '../errors.js'
+import type { Cache, CacheLogger } from './cache.js'
+import { FallbackCache } from './fallbackCache.js'
+import { MemoryCache } from './memoryCache.js'
+import { connectRedisCache, DEFAULT_CONNECT_TIMEOUT_MS } from './redisCache.js'
+
+export interface CacheConfig {
+  /** e.g. `redis://127.0.0.1:6379/0`; without it the cache lives in memory. */
+  redisUrl?: string
+  /** How long to wait for Redis at startup before settling for memory. */
+  connectTimeoutMs?: number
+  /** How long one Redis command may take before the cache answers from memory instead. */
+  commandTimeoutMs?: number
+  defaultTtlMs?: number
+  /** Bound of the memory cache (the whole cache without Redis, the outage cache with it). */
+  maxEntries?: number
+  maxBytes?: number
+  /** Prefix of every Redis key; defaults to `creaturebox:`. */
+  keyPrefix?: string
+  /** Where switches between Redis and memory are reported; defaults to the console. */
+  logger?: CacheLogger
+}
+
+/**
+ * The factory of the seed: a Redis-backed cache when `redisUrl` is set and the server answers within
+ * `connectTimeoutMs`, falling back to memory whenever Redis later goes away; otherwise a memory cache.
+ * Never rejects for an unreachable server: a cache is an optimisation, not a dependency.
+ */
+export async function getCache(config: CacheConfig = {}): Promise<Cache> {
+  const logger = config.logger ?? console
+  const memory = new MemoryCache({
+    defaultTtlMs: config.defaultTtlMs,
+    maxEntries: config.maxEntries,
+    maxBytes: config.maxBytes,
+  })
+  if (!config.redisUrl) return memory
+  try {
+    const redis = await connectRedisCache(config.redisUrl, {
+      connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: config.commandTimeoutMs,
+      defaultTtlMs: config.defaultTtlMs,
+      keyPrefix: config.keyPrefix,
+    })
+    return new FallbackCache(redis, memory, { logger })
+  } catch (error) {
+    if (!isCompanionError(error) || error.code !== 'CONNECTION_FAILED') throw error
+    logger.warn(`${error.message}; caching in memory.`)
+    return memory
+  }
+}
