@@ -1,0 +1,135 @@
+/**
+ * Calendar arithmetic on the box's wall clock. Wall-clock times (`YYYY-MM-DDTHH:mm:ss`) carry no zone, so
+ * every computation here runs on UTC-based numbers (Date.UTC / getUTC*): the computer's own time zone and
+ * its DST changes can never shift a night or a day.
+ */
+
+/** A day as the box's wall clock names it: `YYYY-MM-DD` (see DayKeySchema). */
+export type DayKey = string
+/** The box's local time without offset: `YYYY-MM-DDTHH:mm:ss` (see WallClockSchema). */
+export type WallClock = string
+
+const DAY_MS = 86_400_000
+const DAY_KEY = /^(\d{4})-(\d{2})-(\d{2})$/
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/
+
+/** Milliseconds of a UTC calendar time; setUTCFullYear keeps years 0–99 as they are (Date.UTC maps them to 19xx). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, 0)
+  return date.getTime()
+}
+
+const pad = (value: number, width = 2): string => String(value).padStart(width, '0')
+
+function formatDay(ms: number): DayKey {
+  const date = new Date(ms)
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+}
+
+function formatWallClock(ms: number): WallClock {
+  const date = new Date(ms)
+  return `${formatDay(ms)}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
+}
+
+/** The wall-clock time built from its parts, or undefined when the parts name no real moment (Feb 30, 24:00). */
+export function wallClockOf(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): WallClock | undefined {
+  const inRange =
+    year >= 0 &&
+    year <= 9999 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    [year, month, day, hour, minute, second].every(Number.isInteger)
+  if (!inRange) return undefined
+  const ms = utcMs(year, month, day, hour, minute, second)
+  // A day past the month's end rolls over into the next month: the round trip catches it.
+  return new Date(ms).getUTCDate() === day ? formatWallClock(ms) : undefined
+}
+
+export function isValidWallClock(value: string): value is WallClock {
+  const match = WALL_CLOCK.exec(value)
+  if (!match) return false
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  return wallClockOf(year, month, day, hour, minute, second) === value
+}
+
+export function isValidDayKey(value: string): value is DayKey {
+  return isValidWallClock(`${value}T00:00:00`)
+}
+
+function dayMs(day: DayKey): number {
+  const match = DAY_KEY.exec(day)
+  if (!match || !isValidDayKey(day)) throw new RangeError(`Not a calendar day (YYYY-MM-DD): ${day}`)
+  return utcMs(Number(match[1]), Number(match[2]), Number(match[3]))
+}
+
+function wallClockMs(wallClock: WallClock): number {
+  const match = WALL_CLOCK.exec(wallClock)
+  if (!match || !isValidWallClock(wallClock)) {
+    throw new RangeError(`Not a wall-clock time (YYYY-MM-DDTHH:mm:ss): ${wallClock}`)
+  }
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  return utcMs(year, month, day, hour, minute, second)
+}
+
+/** The calendar date of a wall-clock time. */
+export function dateOf(wallClock: WallClock): DayKey {
+  return formatDay(wallClockMs(wallClock))
+}
+
+/**
+ * The sampling night a wall-clock time belongs to: nights run from noon to the next noon and are named by
+ * their evening's date, so 2024-09-02T02:40 is the night of 2024-09-01 and 2024-09-02T12:00 starts the
+ * night of 2024-09-02 (shared/README.md, "Nights").
+ */
+export function nightOf(wallClock: WallClock): DayKey {
+  return formatDay(wallClockMs(wallClock) - DAY_MS / 2)
+}
+
+export function addDays(day: DayKey, days: number): DayKey {
+  return formatDay(dayMs(day) + days * DAY_MS)
+}
+
+/** Whole days from `from` to `to`: negative when `to` comes first. */
+export function daysBetween(from: DayKey, to: DayKey): number {
+  return Math.round((dayMs(to) - dayMs(from)) / DAY_MS)
+}
+
+/** Every day from `from` to `to`, both included; empty when `to` comes before `from`. */
+export function eachDay(from: DayKey, to: DayKey): DayKey[] {
+  const days: DayKey[] = []
+  const count = daysBetween(from, to)
+  for (let offset = 0; offset <= count; offset += 1) days.push(addDays(from, offset))
+  return days
+}
+
+/** Wall-clock arithmetic: the box's clock has no DST here, a minute after 01:59:59 is always 02:00:59. */
+export function addSeconds(wallClock: WallClock, seconds: number): WallClock {
+  return formatWallClock(wallClockMs(wallClock) + seconds * 1000)
+}
