@@ -1,0 +1,349 @@
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { JobProgressUpdate } from '../../shared/jobs.js'
+import type { BackupResult, DestinationResult, FileFailure, PhotoFlag } from '../../shared/storage.js'
+import { CompanionError, describeError, errnoCode } from '../errors.js'
+import type { PhotoSource } from '../sources/photoSource.js'
+import { cardFolderName } from './backupFolder.js'
+import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
+import { decideBackup } from './incremental.js'
+import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
+import { isInside, resolveInside } from './safety.js'
+
+export interface BackupFile {
+  path: string
+  size: number
+  mtimeMs: number
+  flags?: PhotoFlag[]
+}
+
+export interface BackupOptions {
+  incremental?: boolean
+  verify?: boolean
+  signal?: AbortSignal
+  onProgress?: (progress: JobProgressUpdate) => void
+  deviceName?: string
+}
+
+/** Suffix of a file being written: never a final name until verified (no partial photo ever looks whole). */
+export const PARTIAL_SUFFIX = '.creaturebox-partial'
+
+interface Destination {
+  root: string
+  cardFolder: string
+  manifest: Map<string, ManifestEntry>
+  writer: ManifestWriter
+  result: DestinationResult
+  /** Set once the whole destination failed (full, removed): it takes no more files. */
+  dead: boolean
+}
+
+/**
+ * Copies files of a source to one or more destinations, reading each source file once and writing it to
+ * every destination that needs it. Each copy goes to a temp name, is fsynced, re-read and hashed, and only
+ * when the hash matches the source bytes is it renamed into place and recorded in that destination's
+ * manifest. One failing destination does not stop the others.
+ */
+export async function backupFiles(
+  source: PhotoSource,
+  files: BackupFile[],
+  destinationRoots: string[],
+  options: BackupOptions = {},
+): Promise<BackupResult> {
+  const started = Date.now()
+  const { incremental = true, verify = true, signal } = options
+  const identity = await source.identity()
+  const folderName = cardFolderName(options.deviceName, identity.volumeLabel)
+  const destinations = await openDestinations(identity.id, destinationRoots, folderName)
+  const failed: FileFailure[] = []
+  const flagged = files
+    .filter((file) => file.flags?.length)
+    .map((file) => ({ path: file.path, flags: file.flags ?? [] }))
+
+  try {
+    const plan = await planCopies(files, destinations, incremental)
+    const bytesTotal = plan.reduce((sum, item) => sum + item.file.size, 0)
+    let bytesDone = 0
+    let filesDone = 0
+    const report = (currentFile?: string) =>
+      options.onProgress?.({ bytesDone, bytesTotal, filesDone, filesTotal: plan.length, currentFile })
+    report()
+    for (const { file, targets: planned } of plan) {
+      if (signal?.aborted) throw cancelled()
+      let targets = planned.filter((destination) => !destination.dead)
+      if (targets.length === 0) continue
+      report(file.path)
+      if (incremental) targets = await dropConfirmedByHash(source, file, targets)
+      if (targets.length > 0) {
+        const failure = await copyOne(source, file, targets, {
+          verify,
+          signal,
+          onBytes: (bytes) => {
+            bytesDone += bytes
+            report(file.path)
+          },
+        })
+        if (failure) failed.push(failure)
+      }
+      filesDone++
+    }
+    report()
+  } finally {
+    await Promise.all(destinations.map((destination) => destination.writer.close().catch(() => undefined)))
+  }
+
+  const results = destinations.map((destination) => destination.result)
+  return {
+    sourceId: identity.id,
+    filesTotal: files.length,
+    bytesTotal: files.reduce((sum, file) => sum + file.size, 0),
+    copied: Math.max(0, ...results.map((result) => result.copied)),
+    skipped: Math.min(...results.map((result) => result.skipped)),
+    failed,
+    flagged,
+    bytesCopied: results.reduce((sum, result) => sum + result.bytesCopied, 0),
+    durationMs: Date.now() - started,
+    destinations: results,
+  }
+}
+
+async function openDestinations(
+  sourceId: string,
+  roots: string[],
+  folderName: string,
+): Promise<Destination[]> {
+  const sourceRoot = sourceId.startsWith('local:') ? sourceId.slice('local:'.length) : undefined
+  const realSource = sourceRoot ? await fsp.realpath(sourceRoot) : undefined
+  const destinations: Destination[] = []
+  for (const root of roots) {
+    const absolute = path.resolve(root)
+    let real: string
+    try {
+      real = await fsp.realpath(absolute)
+      if (!(await fsp.stat(real)).isDirectory()) throw new Error('not a folder')
+    } catch (error) {
+      throw new CompanionError(
+        'DESTINATION_NOT_FOUND',
+        `The backup drive or folder ${absolute} is not there (is it plugged in?)`,
+        {
+          cause: error,
+        },
+      )
+    }
+    if (realSource && (real === realSource || isInside(realSource, real))) {
+      throw new CompanionError(
+        'DESTINATION_INSIDE_SOURCE',
+        `Refused: ${absolute} is on the card being backed up`,
+      )
+    }
+    const cardFolder = path.join(absolute, folderName)
+    await fsp.mkdir(cardFolder, { recursive: true })
+    destinations.push({
+      root: absolute,
+      cardFolder,
+      manifest: await readManifest(cardFolder),
+      writer: await ManifestWriter.open(cardFolder),
+      dead: false,
+      result: {
+        destination: absolute,
+        cardFolder,
+        manifestPath: manifestPathOf(cardFolder),
+        copied: 0,
+        skipped: 0,
+        failed: [],
+        bytesCopied: 0,
+      },
+    })
+  }
+  return destinations
+}
+
+/** Decides per file which destinations need it, from stats and manifests only: a no-op run reads no photo. */
+async function planCopies(files: BackupFile[], destinations: Destination[], incremental: boolean) {
+  const plan: { file: BackupFile; targets: Destination[] }[] = []
+  for (const file of files) {
+    const targets: Destination[] = []
+    for (const destination of destinations) {
+      if (!incremental) {
+        targets.push(destination)
+        continue
+      }
+      const copy = await statOrUndefined(resolveInside(destination.cardFolder, file.path))
+      const decision = decideBackup(file, copy, destination.manifest.get(file.path))
+      if (decision === 'unchanged') destination.result.skipped++
+      else targets.push(destination)
+    }
+    if (targets.length > 0) plan.push({ file, targets })
+  }
+  return plan
+}
+
+/** Hour-shifted mtimes (FAT after DST) count as unchanged only when the source still hashes the same. */
+async function dropConfirmedByHash(source: PhotoSource, file: BackupFile, targets: Destination[]) {
+  const shifted = await Promise.all(
+    targets.map(async (destination) => {
+      const entry = destination.manifest.get(file.path)
+      const copy = await statOrUndefined(resolveInside(destination.cardFolder, file.path))
+      return decideBackup(file, copy, entry) === 'confirmByHash' ? entry : undefined
+    }),
+  )
+  if (shifted.every((entry) => entry === undefined)) return targets
+  const hash = await hashSource(source, file.path)
+  return targets.filter((destination, index) => {
+    const same = shifted[index]?.hash === hash
+    if (same) destination.result.skipped++
+    return !same
+  })
+}
+
+async function hashSource(source: PhotoSource, filePath: string): Promise<string> {
+  const hasher = await createHasher()
+  for await (const chunk of source.createReadStream(filePath)) hasher.update(chunk as Buffer)
+  return hasher.digest()
+}
+
+interface Target {
+  destination: Destination
+  finalPath: string
+  tempPath: string
+  handle?: fsp.FileHandle
+}
+
+async function copyOne(
+  source: PhotoSource,
+  file: BackupFile,
+  destinations: Destination[],
+  options: { verify: boolean; signal?: AbortSignal; onBytes: (bytes: number) => void },
+): Promise<FileFailure | undefined> {
+  const targets: Target[] = []
+  for (const destination of destinations) {
+    const finalPath = resolveInside(destination.cardFolder, file.path)
+    const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
+    try {
+      await fsp.mkdir(path.dirname(finalPath), { recursive: true })
+      targets.push({ destination, finalPath, tempPath, handle: await fsp.open(tempPath, 'w') })
+    } catch (error) {
+      failDestination(destination, error)
+    }
+  }
+  const live = () => targets.filter((target) => !target.destination.dead)
+
+  const hasher = await createHasher()
+  let size = 0
+  try {
+    for await (const chunk of source.createReadStream(file.path, { signal: options.signal })) {
+      const data = chunk as Buffer
+      hasher.update(data)
+      size += data.length
+      // Wait for every destination to take the chunk before reading on: backpressure from the slowest drive.
+      await Promise.all(
+        live().map(async (target) => {
+          try {
+            await (target.handle as fsp.FileHandle).write(data)
+          } catch (error) {
+            failDestination(target.destination, error)
+          }
+        }),
+      )
+      options.onBytes(data.length)
+      if (live().length === 0) break
+    }
+  } catch (error) {
+    await discard(targets)
+    if (options.signal?.aborted) throw cancelled()
+    if (errnoCode(error) === 'ENOENT') {
+      return {
+        path: file.path,
+        code: 'FILE_VANISHED',
+        reason: 'The file disappeared from the card during the backup',
+      }
+    }
+    return {
+      path: file.path,
+      code: 'SOURCE_UNREADABLE',
+      reason: `Could not read from the card: ${describeError(error)}`,
+    }
+  }
+  const sourceHash = hasher.digest()
+
+  for (const target of live()) {
+    const { destination } = target
+    try {
+      const handle = target.handle as fsp.FileHandle
+      await handle.sync()
+      await handle.close()
+      target.handle = undefined
+      // Re-read what the drive now holds: "already copied" must mean verified.
+      if (options.verify && (await hashFile(target.tempPath, options.signal)) !== sourceHash) {
+        await fsp.rm(target.tempPath, { force: true })
+        destination.result.failed.push({
+          path: file.path,
+          code: 'VERIFY_MISMATCH',
+          reason: 'The copy read back differs from the card: the drive may be failing',
+        })
+        continue
+      }
+      await fsp.rename(target.tempPath, target.finalPath)
+      const mtime = new Date(file.mtimeMs)
+      await fsp.utimes(target.finalPath, mtime, mtime)
+      // Without verification nothing is recorded: the manifest lists verified copies only.
+      if (options.verify) {
+        await destination.writer.append({
+          path: file.path,
+          size,
+          mtimeMs: file.mtimeMs,
+          hash: sourceHash,
+          algorithm: HASH_ALGORITHM,
+          verifiedAt: Date.now(),
+        })
+      }
+      destination.result.copied++
+      destination.result.bytesCopied += size
+    } catch (error) {
+      if (options.signal?.aborted) {
+        await discard(targets)
+        throw cancelled()
+      }
+      failDestination(destination, error)
+    }
+  }
+  await discard(targets.filter((target) => target.destination.dead))
+  return undefined
+}
+
+function failDestination(destination: Destination, error: unknown): void {
+  if (destination.dead) return
+  destination.dead = true
+  const code = errnoCode(error)
+  destination.result.error =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? {
+          code: 'DESTINATION_FULL',
+          message: `The drive ${destination.root} is full; files copied before are kept`,
+        }
+      : {
+          code: 'DESTINATION_FAILED',
+          message: `Writing to ${destination.root} failed (${code ?? describeError(error)}); was it unplugged?`,
+        }
+}
+
+async function discard(targets: Target[]): Promise<void> {
+  await Promise.all(
+    targets.map(async (target) => {
+      await target.handle?.close().catch(() => undefined)
+      target.handle = undefined
+      await fsp.rm(target.tempPath, { force: true }).catch(() => undefined)
+    }),
+  )
+}
+
+async function statOrUndefined(absolutePath: string) {
+  try {
+    const stats = await fsp.stat(absolutePath)
+    return stats.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const cancelled = () => new CompanionError('CANCELLED', 'The backup was cancelled; completed files are kept')

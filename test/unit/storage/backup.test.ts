@@ -1,0 +1,195 @@
+import { execFileSync } from 'node:child_process'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { backupFiles, PARTIAL_SUFFIX, type BackupFile } from '../../../src/core/storage/backup.js'
+import { hashFile } from '../../../src/core/storage/fileHash.js'
+import { readManifest } from '../../../src/core/storage/manifest.js'
+import { LocalSource } from '../../../src/core/sources/localSource.js'
+
+let dir: string
+let card: string
+let driveA: string
+let driveB: string
+
+beforeEach(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'backup-'))
+  card = path.join(dir, 'CARD')
+  driveA = path.join(dir, 'driveA')
+  driveB = path.join(dir, 'driveB')
+  await Promise.all([card, driveA, driveB].map((folder) => fsp.mkdir(folder)))
+  await writeCardFile('photos/2024-09-01/adeptTurca_2024_09_01__22_00_00_HDR0.jpg', 300_000, 1)
+  await writeCardFile('photos/2024-09-01/adeptTurca_2024_09_01__22_00_00_HDR0.jpg.json', 200, 2)
+  await writeCardFile('photos/2024-09-02/adeptTurca_2024_09_02__02_40_18_HDR1.jpg', 2_500_000, 3)
+  await writeCardFile('camera_settings.csv', 100, 4)
+})
+afterEach(async () => {
+  await fsp.rm(dir, { recursive: true, force: true })
+})
+
+async function writeCardFile(relative: string, size: number, seed: number): Promise<void> {
+  const file = path.join(card, relative)
+  await fsp.mkdir(path.dirname(file), { recursive: true })
+  const data = Buffer.alloc(size)
+  for (let i = 0; i < size; i++) data[i] = (i * seed * 31 + seed) & 0xff
+  await fsp.writeFile(file, data)
+  const when = new Date(Date.UTC(2024, 8, 1, 20, seed))
+  await fsp.utimes(file, when, when)
+}
+
+async function cardFiles(source: LocalSource): Promise<BackupFile[]> {
+  const files: BackupFile[] = []
+  for await (const file of source.walk()) files.push(file)
+  return files
+}
+
+async function listTree(root: string): Promise<string[]> {
+  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort()
+}
+
+describe('backupFiles', () => {
+  it('copies every file to two drives, verified, with mtimes kept and a manifest line each', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    const result = await backupFiles(source, files, [driveA, driveB], { deviceName: 'adeptTurca' })
+    expect(result.copied).toBe(4)
+    expect(result.failed).toEqual([])
+    for (const drive of [driveA, driveB]) {
+      const folder = path.join(drive, 'adeptTurca_CARD')
+      const manifest = await readManifest(folder)
+      for (const file of files) {
+        const copy = path.join(folder, file.path)
+        expect(await hashFile(copy)).toBe(await hashFile(path.join(card, file.path)))
+        expect(manifest.get(file.path)?.hash).toBe(await hashFile(copy))
+        expect(Math.abs((await fsp.stat(copy)).mtimeMs - file.mtimeMs)).toBeLessThan(2)
+      }
+      expect((await listTree(folder)).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
+    }
+  })
+
+  it('skips files already verified at the destination and recopies a changed one, deleting nothing', async () => {
+    const source = await LocalSource.open(card)
+    await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
+    const extra = path.join(driveA, 'adeptTurca_CARD', 'photos', 'researcher-notes.txt')
+    await fsp.writeFile(extra, 'keep me')
+
+    const again = await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
+    expect(again).toMatchObject({ copied: 0, skipped: 4 })
+
+    await writeCardFile('camera_settings.csv', 150, 9)
+    const third = await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
+    expect(third).toMatchObject({ copied: 1, skipped: 3 })
+    expect(await fsp.readFile(extra, 'utf8')).toBe('keep me')
+    const copy = path.join(driveA, 'adeptTurca_CARD', 'camera_settings.csv')
+    expect(await hashFile(copy)).toBe(await hashFile(path.join(card, 'camera_settings.csv')))
+  })
+
+  it('copies again a file present at the destination but never recorded as verified', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca', verify: false })
+    expect((await readManifest(path.join(driveA, 'adeptTurca_CARD'))).size).toBe(0)
+    const verified = await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca' })
+    expect(verified.copied).toBe(4)
+  })
+
+  it('treats a whole-hour mtime shift with identical content as unchanged', async () => {
+    const source = await LocalSource.open(card)
+    await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
+    const file = path.join(card, 'camera_settings.csv')
+    const { mtimeMs } = await fsp.stat(file)
+    const shifted = new Date(mtimeMs + 3_600_000)
+    await fsp.utimes(file, shifted, shifted)
+    const result = await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
+    expect(result).toMatchObject({ copied: 0, skipped: 4 })
+  })
+
+  it('refuses a destination on the card itself and one that is not there', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    await expect(backupFiles(source, files, [path.join(card, 'photos')])).rejects.toMatchObject({
+      code: 'DESTINATION_INSIDE_SOURCE',
+    })
+    await expect(backupFiles(source, files, [card])).rejects.toMatchObject({
+      code: 'DESTINATION_INSIDE_SOURCE',
+    })
+    await expect(backupFiles(source, files, [path.join(dir, 'unplugged')])).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_FOUND',
+    })
+    expect(await listTree(card)).toHaveLength(4)
+  })
+
+  it('reports a file that vanished from the card and copies the others', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    await fsp.rm(path.join(card, files[0]!.path))
+    const result = await backupFiles(source, files, [driveA])
+    expect(result.failed).toEqual([expect.objectContaining({ path: files[0]!.path, code: 'FILE_VANISHED' })])
+    expect(result.copied).toBe(3)
+  })
+
+  it('stops promptly when cancelled, leaves no temp file, and a re-run completes without recopying', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    const controller = new AbortController()
+    const run = backupFiles(source, files, [driveA], {
+      deviceName: 'adeptTurca',
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if ((progress.bytesDone ?? 0) > 0 && progress.filesDone === 1) controller.abort()
+      },
+    })
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
+    const folder = path.join(driveA, 'adeptTurca_CARD')
+    expect((await listTree(folder)).filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
+    const kept = (await readManifest(folder)).size
+    expect(kept).toBe(1)
+    const resumed = await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca' })
+    expect(resumed).toMatchObject({ copied: 4 - kept, skipped: kept })
+  })
+})
+
+const canMount = (() => {
+  if (process.getuid?.() !== 0) return false
+  try {
+    execFileSync('mount', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+describe('a destination that fills up', () => {
+  it.runIf(canMount)(
+    'fails that drive cleanly with DESTINATION_FULL while the other drive completes',
+    async () => {
+      const small = path.join(dir, 'small')
+      await fsp.mkdir(small)
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small])
+      try {
+        const source = await LocalSource.open(card)
+        const files = await cardFiles(source)
+        const result = await backupFiles(source, files, [small, driveA], { deviceName: 'adeptTurca' })
+        const [full, healthy] = result.destinations
+        expect(full?.error?.code).toBe('DESTINATION_FULL')
+        expect(healthy?.error).toBeUndefined()
+        expect(healthy?.copied).toBe(4)
+        const folder = path.join(small, 'adeptTurca_CARD')
+        const left = await listTree(folder)
+        expect(left.filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
+        // What did fit is complete and verified.
+        const manifest = await readManifest(folder)
+        expect(manifest.size).toBe(full?.copied)
+        for (const [relative, entry] of manifest)
+          expect(await hashFile(path.join(folder, relative))).toBe(entry.hash)
+      } finally {
+        execFileSync('umount', [small])
+      }
+    },
+  )
+})
