@@ -138,6 +138,7 @@ async function openDestinations(
     }
     const cardFolder = path.join(absolute, folderName)
     await fsp.mkdir(cardFolder, { recursive: true })
+    await removeStalePartials(cardFolder)
     destinations.push({
       root: absolute,
       cardFolder,
@@ -334,6 +335,16 @@ async function discard(targets: Target[]): Promise<void> {
       target.handle = undefined
       await fsp.rm(target.tempPath, { force: true }).catch(() => undefined)
     }),
+  )
+}
+
+/** Temp files of a run that was killed (power cut, cable pulled) are never completed: remove them. */
+async function removeStalePartials(cardFolder: string): Promise<void> {
+  const entries = await fsp.readdir(cardFolder, { recursive: true, withFileTypes: true })
+  await Promise.all(
+    entries
+      .filter((entry) => entry.isFile() && entry.name.endsWith(PARTIAL_SUFFIX))
+      .map((entry) => fsp.rm(path.join(entry.parentPath, entry.name), { force: true })),
   )
 }
 
