@@ -173,7 +173,9 @@ export async function buildOrganizeJournal(
     ops: [],
   }
   const skipped: FileFailure[] = []
-  const misplaced = catalog.photos.filter((photo) => !isInPlace(photo, photo[by]))
+  const base = photosBaseFolder(catalog)
+  const folderOf = (photo: CatalogPhoto) => joinPath(base, photo[by])
+  const misplaced = catalog.photos.filter((photo) => !isInPlace(photo, folderOf(photo)))
   const state: PlanState = {
     source,
     moving: new Set(misplaced.flatMap((photo) => [photo.path, ...photo.companions]).map(caseless)),
@@ -185,7 +187,7 @@ export async function buildOrganizeJournal(
     if (signal?.aborted) throw new CompanionError('CANCELLED', 'Organizing cancelled before anything moved')
     const group = journal.ops.length === 0 ? 0 : (journal.ops.at(-1) as JournalOp).group + 1
     try {
-      journal.ops.push(...(await planGroup(state, photo, photo[by], group, skipped)))
+      journal.ops.push(...(await planGroup(state, photo, folderOf(photo), group, skipped)))
     } catch (error) {
       if (signal?.aborted) throw new CompanionError('CANCELLED', 'Organizing cancelled before anything moved')
       // One unreadable file leaves its photo where it is; the others are still organized.
@@ -197,6 +199,18 @@ export async function buildOrganizeJournal(
     }
   }
   return { journal, skipped }
+}
+
+/**
+ * The folder date folders go in: where the photos already live once any date folder is set aside
+ * (`photos/` on a CreatureBox card), so organizing never pulls photos out of the box's photos folder.
+ * Photos spread over unrelated folders are organized at the root.
+ */
+export function photosBaseFolder(catalog: Catalog): string {
+  const bases = new Set(
+    catalog.photos.map((photo) => parentOf(photo.path).replace(/(^|\/)\d{4}-\d{2}-\d{2}$/, '')),
+  )
+  return bases.size === 1 ? ([...bases][0] as string) : ''
 }
 
 const isInPlace = (photo: CatalogPhoto, folder: string): boolean =>

@@ -207,7 +207,7 @@ describe('organizePhotosByDate', () => {
     await expect(organize({ undo: true })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
   })
 
-  it('completes an organize interrupted midway, a half-done rename included', async () => {
+  it('completes an organize interrupted midway, a half-done rename included, inside the photos folder', async () => {
     await putPhoto(`import/${EVENING}`)
     await putPhoto(`import/${AFTER_MIDNIGHT}`)
     const before = await layout()
@@ -223,12 +223,12 @@ describe('organizePhotosByDate', () => {
     const recovered = await recoverOrganize(source)
     expect(recovered).toMatchObject({ done: 4, failed: [] })
     expect(Object.keys(await layout()).sort()).toEqual([
-      `2024-09-01/${EVENING}`,
-      `2024-09-01/${EVENING}.json`,
-      `2024-09-01/${AFTER_MIDNIGHT}`,
-      `2024-09-01/${AFTER_MIDNIGHT}.json`,
+      `import/2024-09-01/${EVENING}`,
+      `import/2024-09-01/${EVENING}.json`,
+      `import/2024-09-01/${AFTER_MIDNIGHT}`,
+      `import/2024-09-01/${AFTER_MIDNIGHT}.json`,
     ])
-    expect((await fsp.readdir(card)).sort()).toEqual(['.creaturebox-organize-last.json', '2024-09-01'])
+    expect((await fsp.readdir(card)).sort()).toEqual(['.creaturebox-organize-last.json', 'import'])
     expect(await recoverOrganize(source)).toBeUndefined()
 
     await organize({ undo: true })
@@ -275,8 +275,8 @@ describe('organizePhotosByDate', () => {
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
     const files = await layout()
     expect(Object.keys(files).sort()).toEqual([
-      `2024-09-01/${EVENING}`,
-      `2024-09-01/${EVENING}.json`,
+      `import/2024-09-01/${EVENING}`,
+      `import/2024-09-01/${EVENING}.json`,
       `import/${AFTER_MIDNIGHT}`,
       `import/${AFTER_MIDNIGHT}.json`,
       `import/${NEXT_EVENING}`,
