@@ -1,0 +1,68 @@
+import type { Command } from 'commander'
+import prettyBytes from 'pretty-bytes'
+import type { BackupResult } from '../../shared/storage.js'
+import { EXIT } from '../exitCodes.js'
+import { exitCodeOfUnfinished } from '../jobOutcome.js'
+import { printResult } from '../output.js'
+import { runAsJob } from '../runAsJob.js'
+import { withManager } from '../withManager.js'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description('copy a card to one or more drives, verifying every copy by hash')
+    .argument('<path>', 'mounted card or folder')
+    .requiredOption('--to <dest>', 'backup drive or folder (repeat for several drives)', collect)
+    .option('--no-verify', 'skip re-reading the copies (they are then not recorded as verified)')
+    .option('--full', 'copy everything again, even files already verified at the destination')
+    .action(
+      async (
+        sourcePath: string,
+        options: { to: string[]; verify: boolean; full?: boolean },
+        command: Command,
+      ) => {
+        const output = command.optsWithGlobals<{ json: boolean }>()
+        await withManager(sourcePath, async (manager) => {
+          const job = await runAsJob(
+            'Backup',
+            ({ signal, progress }) =>
+              manager.backupPhotos(options.to, {
+                incremental: !options.full,
+                verify: options.verify,
+                signal,
+                onProgress: progress,
+              }),
+            { quiet: output.json },
+          )
+          const code = exitCodeOfUnfinished(job, output)
+          if (code !== undefined) return void (process.exitCode = code)
+          const result = job.result as BackupResult
+          printResult(output, result, () => describeBackup(result))
+          const anyFailure =
+            result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
+          const allFailed = result.destinations.every((d) => d.error)
+          process.exitCode = allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
+        })
+      },
+    )
+}
+
+export function describeBackup(result: BackupResult): string {
+  const lines = [
+    `Backed up ${result.filesTotal} files (${prettyBytes(result.bytesTotal)}) in ${(result.durationMs / 1000).toFixed(1)} s`,
+  ]
+  for (const destination of result.destinations) {
+    lines.push(
+      `  ${destination.cardFolder}: ${destination.copied} copied and verified, ${destination.skipped} already verified` +
+        (destination.error ? ` — STOPPED: ${destination.error.message}` : ''),
+      `    manifest: ${destination.manifestPath}`,
+    )
+    for (const failure of destination.failed) lines.push(`    failed: ${failure.path}: ${failure.reason}`)
+  }
+  for (const failure of result.failed) lines.push(`  not copied: ${failure.path}: ${failure.reason}`)
+  for (const photo of result.flagged)
+    lines.push(`  copied but damaged (${photo.flags.join(', ')}): ${photo.path}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import prettyBytes from 'pretty-bytes'
+import { writeCardFixture } from '../../core/fixtures/cardFixture.js'
+import { printResult } from '../output.js'
+
+export const positiveInteger = (value: string): number => {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number ≥ 0')
+  return parsed
+}
+
+export function registerFixture(program: Command): void {
+  program
+    .command('fixture')
+    .description('write a realistic CreatureBox card (real JPEGs with EXIF, HDR series, sidecars, odd files)')
+    .argument('<dir>', 'folder to write the card into')
+    .option('--nights <n>', 'nights of photos', positiveInteger, 3)
+    .option('--per-night <m>', 'photos per night', positiveInteger, 20)
+    .option('--photo-kb <k>', 'size of each photo in KB', positiveInteger, 200)
+    .option('--device <name>', 'device name in the file names', 'adeptTurca')
+    .option('--no-odd', 'leave out the zero-byte, corrupt and oddly named photos')
+    .action(
+      async (
+        dir: string,
+        options: { nights: number; perNight: number; photoKb: number; device: string; odd: boolean },
+        command: Command,
+      ) => {
+        const global = command.optsWithGlobals<{ json: boolean }>()
+        const card = await writeCardFixture(dir, options)
+        printResult(
+          global,
+          { root: card.root, photos: card.photos, bytes: card.bytes, files: card.files.length },
+          () =>
+            `Wrote ${card.photos} photos (${prettyBytes(card.bytes)}, ${card.files.length} files) to ${card.root}`,
+        )
+      },
+    )
+}

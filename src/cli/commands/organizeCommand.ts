@@ -1,0 +1,60 @@
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import type { OrganizeBy, OrganizeResult } from '../../shared/storage.js'
+import { EXIT } from '../exitCodes.js'
+import { exitCodeOfUnfinished } from '../jobOutcome.js'
+import { printResult } from '../output.js'
+import { runAsJob } from '../runAsJob.js'
+import { withManager } from '../withManager.js'
+
+export function registerOrganize(program: Command): void {
+  program
+    .command('organize')
+    .description('move photos and their sidecars into YYYY-MM-DD folders (by capture date or night)')
+    .argument('<path>', 'mounted card or folder')
+    .addOption(
+      new Option('--by <kind>', 'folder per calendar date or per night')
+        .choices(['date', 'night'])
+        .default('date'),
+    )
+    .option('--dry-run', 'show the moves, move nothing')
+    .option('--undo', 'restore the layout from before the last organize')
+    .action(
+      async (
+        sourcePath: string,
+        options: { by: OrganizeBy; dryRun?: boolean; undo?: boolean },
+        command: Command,
+      ) => {
+        const output = command.optsWithGlobals<{ json: boolean }>()
+        await withManager(sourcePath, async (manager) => {
+          const job = await runAsJob(
+            'Organize',
+            ({ signal, progress }) =>
+              manager.organizePhotosByDate({
+                by: options.by,
+                dryRun: Boolean(options.dryRun),
+                undo: Boolean(options.undo),
+                signal,
+                onProgress: progress,
+              }),
+            { quiet: output.json },
+          )
+          const code = exitCodeOfUnfinished(job, output)
+          if (code !== undefined) return void (process.exitCode = code)
+          const result = job.result as OrganizeResult
+          printResult(output, result, () => describeOrganize(result))
+          process.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok
+        })
+      },
+    )
+}
+
+function describeOrganize(result: OrganizeResult): string {
+  const verb = result.dryRun ? 'Would move' : result.undo ? 'Restored' : 'Moved'
+  const lines = [`${verb} ${result.dryRun ? result.moves.length : result.done} files`]
+  for (const move of result.moves.slice(0, 20))
+    lines.push(`  ${move.from} → ${move.to}${move.kind === 'dedupe' ? ' (duplicate removed)' : ''}`)
+  if (result.moves.length > 20) lines.push(`  … and ${result.moves.length - 20} more`)
+  for (const failure of result.failed) lines.push(`  failed: ${failure.path}: ${failure.reason}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander'
+import prettyBytes from 'pretty-bytes'
+import type { StorageStats } from '../../shared/storage.js'
+import { withManager } from '../withManager.js'
+import { printResult } from '../output.js'
+
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description('show capacity, free space, photos and photos per night of a card or folder')
+    .argument('<path>', 'mounted card or folder')
+    .option('--refresh', 'ignore cached figures and read the card again')
+    .action(async (sourcePath: string, options: { refresh?: boolean }, command: Command) => {
+      const global = command.optsWithGlobals<{ json: boolean }>()
+      await withManager(sourcePath, async (manager) => {
+        const stats = await manager.getStorageStats({ refresh: options.refresh })
+        printResult(global, stats, () => describeStats(stats))
+      })
+    })
+}
+
+export function describeStats(stats: StorageStats): string {
+  const lines = [
+    `Source:        ${stats.sourceId.replace(/^local:/, '')}${stats.deviceName ? ` (box ${stats.deviceName})` : ''}`,
+    `Volume:        ${prettyBytes(stats.volume.usedBytes)} used, ${prettyBytes(stats.volume.freeBytes)} free of ${prettyBytes(stats.volume.totalBytes)}`,
+    `Photos:        ${stats.photos.count} (${prettyBytes(stats.photos.bytes)})`,
+    `Other files:   ${stats.otherFiles.count} (${prettyBytes(stats.otherFiles.bytes)})`,
+  ]
+  if (stats.flagged.empty + stats.flagged.corrupt > 0) {
+    lines.push(
+      `Damaged:       ${stats.flagged.empty} empty, ${stats.flagged.corrupt} corrupt (kept and copied)`,
+    )
+  }
+  if (stats.oldestCapture && stats.newestCapture) {
+    lines.push(`Captured:      ${stats.oldestCapture} … ${stats.newestCapture}`)
+  }
+  if (stats.nights.length > 0) {
+    lines.push('Photos per night:')
+    const widest = Math.max(...stats.nights.map((night) => night.count), 1)
+    for (const night of stats.nights) {
+      const bar = '#'.repeat(Math.round((night.count / widest) * 40))
+      lines.push(
+        `  ${night.night}  ${String(night.count).padStart(6)}  ${bar}${night.count === 0 ? '(no photos)' : ''}`,
+      )
+    }
+  }
+  return lines.join('\n')
+}

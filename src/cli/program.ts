@@ -1,0 +1,30 @@
+import { Command } from 'commander'
+import { registerBackup } from './commands/backupCommand.js'
+import { registerCleanup } from './commands/cleanupCommand.js'
+import { registerDemo } from './commands/demoCommand.js'
+import { registerDrives } from './commands/drivesCommand.js'
+import { registerFixture } from './commands/fixtureCommand.js'
+import { registerOrganize } from './commands/organizeCommand.js'
+import { registerStats } from './commands/statsCommand.js'
+
+export function buildProgram(): Command {
+  const program = new Command('creaturebox')
+    .description(
+      'CreatureBox Companion: verified backups, stats, cleanup and organizing of camera-trap cards',
+    )
+    .option('--json', 'machine-readable output on stdout', false)
+    .showHelpAfterError()
+    .exitOverride()
+  for (const register of [
+    registerStats,
+    registerBackup,
+    registerCleanup,
+    registerOrganize,
+    registerDrives,
+    registerDemo,
+    registerFixture,
+  ]) {
+    register(program)
+  }
+  return program
+}

@@ -1,0 +1,134 @@
+import type { Cache } from '../cache/cache.js'
+import { MemoryCache } from '../cache/memoryCache.js'
+import type { JobProgressUpdate } from '../../shared/jobs.js'
+import type {
+  BackupResult,
+  Catalog,
+  CleanupPlan,
+  OrganizeBy,
+  OrganizeResult,
+  StorageStats,
+} from '../../shared/storage.js'
+import type { PhotoSource } from '../sources/photoSource.js'
+import { backupFiles } from './backup.js'
+import { buildCatalog, catalogFingerprint } from './catalog.js'
+import { cleanupOldPhotos } from './cleanup.js'
+import { organizePhotosByDate, recoverOrganize } from './organize.js'
+import { computeStorageStats } from './storageStats.js'
+import { listDrives } from './drives.js'
+import { systemMountpoints } from '../../shared/driveConstraints.js'
+
+export interface OperationOptions {
+  signal?: AbortSignal
+  onProgress?: (progress: JobProgressUpdate) => void
+}
+
+/** Catalogs are rebuilt at least this often even when folder mtimes say nothing changed. */
+const CATALOG_TTL_MS = 300_000
+
+/**
+ * The storage service of the original web app, over any PhotoSource: stats, verified backup, safe cleanup
+ * and organizing. Catalog and stats are cached by the source's fingerprint, so an unchanged card is walked
+ * once however often the UI asks.
+ */
+export class StorageManager {
+  private recovered = false
+
+  constructor(
+    readonly source: PhotoSource,
+    private readonly cache: Cache = new MemoryCache(),
+  ) {}
+
+  private async cacheKey(kind: 'catalog' | 'stats'): Promise<string> {
+    const { id } = await this.source.identity()
+    return `${kind}:${id}:${await catalogFingerprint(this.source)}`
+  }
+
+  /** An organize that a crash interrupted is finished before anything reads the card's layout. */
+  private async recoverOnce(): Promise<void> {
+    if (this.recovered) return
+    await recoverOrganize(this.source)
+    this.recovered = true
+  }
+
+  async getCatalog(options: OperationOptions & { refresh?: boolean } = {}): Promise<Catalog> {
+    await this.recoverOnce()
+    const key = await this.cacheKey('catalog')
+    if (options.refresh) await this.cache.delete(key)
+    return this.cache.getOrSet(key, () => buildCatalog(this.source, options), { ttlMs: CATALOG_TTL_MS })
+  }
+
+  async getStorageStats(options: OperationOptions & { refresh?: boolean } = {}): Promise<StorageStats> {
+    const key = await this.cacheKey('stats')
+    if (options.refresh) await this.cache.delete(key)
+    return this.cache.getOrSet(
+      key,
+      async () => computeStorageStats(await this.getCatalog(options), await this.source.volume(), new Date()),
+      { ttlMs: CATALOG_TTL_MS },
+    )
+  }
+
+  async backupPhotos(
+    destination: string | string[],
+    options: OperationOptions & { incremental?: boolean; verify?: boolean } = {},
+  ): Promise<BackupResult> {
+    const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
+    const companions = await Promise.all(
+      catalog.photos.flatMap((photo) => photo.companions).map((companion) => this.source.stat(companion)),
+    )
+    const files = [
+      ...catalog.photos.map((photo) => ({
+        path: photo.path,
+        size: photo.size,
+        mtimeMs: photo.mtimeMs,
+        flags: photo.flags,
+      })),
+      // A sidecar gone since the catalog was read simply is not copied.
+      ...companions.filter((file) => file !== undefined),
+      ...catalog.otherFiles,
+    ]
+    return backupFiles(this.source, files, Array.isArray(destination) ? destination : [destination], {
+      ...options,
+      deviceName: catalog.deviceName,
+    })
+  }
+
+  async cleanupOldPhotos(
+    daysToKeep: number,
+    options: OperationOptions & { dryRun?: boolean; requireBackupAt?: string[]; now?: Date } = {},
+  ): Promise<CleanupPlan> {
+    const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
+    // The laptop's own drives are never cleaned, whatever path was given.
+    const systemMounts = systemMountpoints(await listDrives().catch(() => []))
+    try {
+      return await cleanupOldPhotos(this.source, catalog, daysToKeep, {
+        ...options,
+        dryRun: options.dryRun ?? true,
+        systemMountpoints: ['/', ...systemMounts],
+      })
+    } finally {
+      if (!options.dryRun) await this.invalidate()
+    }
+  }
+
+  async organizePhotosByDate(
+    options: OperationOptions & { by?: OrganizeBy; dryRun?: boolean; undo?: boolean } = {},
+  ): Promise<OrganizeResult> {
+    const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
+    try {
+      return await organizePhotosByDate(this.source, catalog, options)
+    } finally {
+      if (!options.dryRun) await this.invalidate()
+    }
+  }
+
+  /** Forgets cached catalog and stats of this source (after it changed, or on the user's refresh). */
+  async invalidate(): Promise<void> {
+    await this.cache.delete(await this.cacheKey('catalog'))
+    await this.cache.delete(await this.cacheKey('stats'))
+  }
+
+  async close(): Promise<void> {
+    await this.source.close()
+  }
+}

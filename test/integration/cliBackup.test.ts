@@ -1,0 +1,88 @@
+import { spawn, spawnSync } from 'node:child_process'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
+import { PARTIAL_SUFFIX } from '../../src/core/storage/backup.js'
+import { hashFile } from '../../src/core/storage/fileHash.js'
+import { readManifest } from '../../src/core/storage/manifest.js'
+
+const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
+let dir: string
+let card: string
+
+beforeAll(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cli-'))
+  card = (await writeCardFixture(path.join(dir, 'CARD'), { nights: 3, perNight: 25, photoKb: 400 })).root
+})
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true })
+})
+
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
+
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+}
+
+/** Every card file is at the destination once, with the card's bytes, and recorded in the manifest. */
+async function expectCompleteCopy(cardFolder: string): Promise<void> {
+  const manifest = await readManifest(cardFolder)
+  const cardFiles = await filesUnder(card)
+  const copied = (await filesUnder(cardFolder)).filter((name) => name !== 'creaturebox-manifest.jsonl')
+  expect(copied.sort()).toEqual(cardFiles.sort())
+  for (const relative of cardFiles) {
+    const hash = await hashFile(path.join(card, relative))
+    expect(await hashFile(path.join(cardFolder, relative))).toBe(hash)
+    expect(manifest.get(relative.split(path.sep).join('/'))?.hash).toBe(hash)
+  }
+}
+
+describe('creaturebox backup (the CLI)', () => {
+  it('backs a card up to two drives, prints a JSON report, and skips everything on a re-run', async () => {
+    const [a, b] = [path.join(dir, 'A'), path.join(dir, 'B')]
+    await Promise.all([fsp.mkdir(a), fsp.mkdir(b)])
+    const first = run('backup', card, '--to', a, '--to', b, '--json')
+    expect(first.status).toBe(0)
+    const report = JSON.parse(first.stdout)
+    expect(report.destinations.map((d: { copied: number }) => d.copied)).toEqual([
+      report.filesTotal,
+      report.filesTotal,
+    ])
+    await expectCompleteCopy(path.join(a, 'adeptTurca_CARD'))
+    await expectCompleteCopy(path.join(b, 'adeptTurca_CARD'))
+    const again = JSON.parse(run('backup', card, '--to', a, '--json').stdout)
+    expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+  })
+
+  it('says clearly when the card is missing, and refuses a command line without a destination', () => {
+    const missing = run('backup', path.join(dir, 'not-mounted'), '--to', dir)
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toContain('is not there')
+    expect(run('backup', card).status).toBe(2)
+  })
+
+  it('ends with every file exactly once and verified after being killed at random points', async () => {
+    const drive = path.join(dir, 'KILLED')
+    await fsp.mkdir(drive)
+    for (let round = 0; round < 10; round++) {
+      // --full makes every round write every file again, so kills land mid-copy, not in a no-op run.
+      const child = spawn(process.execPath, [cli, 'backup', card, '--to', drive, '--full'], {
+        stdio: 'ignore',
+      })
+      const exited = new Promise((resolve) => child.on('exit', resolve))
+      // tsx needs a moment to start; the kill lands anywhere from start-up to mid-copy.
+      await new Promise((resolve) => setTimeout(resolve, 600 + Math.random() * 900))
+      child.kill('SIGKILL')
+      await exited
+    }
+    const final = run('backup', card, '--to', drive, '--json')
+    expect(final.status).toBe(0)
+    const cardFolder = path.join(drive, 'adeptTurca_CARD')
+    expect((await filesUnder(cardFolder)).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
+    await expectCompleteCopy(cardFolder)
+  }, 120_000)
+})
