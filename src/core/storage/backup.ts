@@ -28,6 +28,8 @@ export interface BackupOptions {
 /** Suffix of a file being written: never a final name until verified (no partial photo ever looks whole). */
 export const PARTIAL_SUFFIX = '.creaturebox-partial'
 
+const FILES_IN_FLIGHT = 4
+
 interface Destination {
   root: string
   cardFolder: string
@@ -68,10 +70,9 @@ export async function backupFiles(
     const report = (currentFile?: string) =>
       options.onProgress?.({ bytesDone, bytesTotal, filesDone, filesTotal: plan.length, currentFile })
     report()
-    for (const { file, targets: planned } of plan) {
-      if (signal?.aborted) throw cancelled()
+    const copyPlanned = async ({ file, targets: planned }: (typeof plan)[number]) => {
       let targets = planned.filter((destination) => !destination.dead)
-      if (targets.length === 0) continue
+      if (targets.length === 0) return
       report(file.path)
       if (incremental) targets = await dropConfirmedByHash(source, file, targets)
       if (targets.length > 0) {
@@ -87,6 +88,20 @@ export async function backupFiles(
       }
       filesDone++
     }
+    // A few files in flight hide each file's fsync latency, which dominates with photo-sized files.
+    let next = 0
+    const worker = async () => {
+      while (next < plan.length) {
+        if (signal?.aborted) throw cancelled()
+        await copyPlanned(plan[next++] as (typeof plan)[number])
+      }
+    }
+    const workers = Array.from({ length: Math.min(FILES_IN_FLIGHT, plan.length) }, worker)
+    const settled = await Promise.allSettled(workers)
+    const rejection = settled.find((outcome) => outcome.status === 'rejected')
+    if (rejection) throw rejection.reason
+    // Cancelled after the last file started: what completed is kept, but the run did not finish as asked.
+    if (signal?.aborted) throw cancelled()
     report()
   } finally {
     await Promise.all(destinations.map((destination) => destination.writer.close().catch(() => undefined)))

@@ -141,14 +141,14 @@ describe('backupFiles', () => {
       deviceName: 'adeptTurca',
       signal: controller.signal,
       onProgress: (progress) => {
-        if ((progress.bytesDone ?? 0) > 0 && progress.filesDone === 1) controller.abort()
+        if ((progress.bytesDone ?? 0) > 0) controller.abort()
       },
     })
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
     const folder = path.join(driveA, 'adeptTurca_CARD')
     expect((await listTree(folder)).filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
     const kept = (await readManifest(folder)).size
-    expect(kept).toBe(1)
+    expect(kept).toBeLessThan(files.length)
     const resumed = await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca' })
     expect(resumed).toMatchObject({ copied: 4 - kept, skipped: kept })
   })
