@@ -18,6 +18,18 @@ import {
 export const SourceRefSchema = z.string().min(1, 'A source path is required')
 const DestinationsSchema = z.array(z.string().min(1)).min(1, 'Pick at least one destination')
 
+/** Cleanup and organize take the same input for their preview (dry run) and for the job that acts. */
+const CleanupInputSchema = z.object({
+  source: SourceRefSchema,
+  daysToKeep: z.number().int().nonnegative(),
+  requireBackupAt: z.array(z.string().min(1)).default([]),
+})
+const OrganizeInputSchema = z.object({
+  source: SourceRefSchema,
+  by: OrganizeBySchema.default('night'),
+  undo: z.boolean().default(false),
+})
+
 const command = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
 
 export const commands = {
@@ -39,38 +51,10 @@ export const commands = {
     }),
     JobSnapshotSchema,
   ),
-  'storage.cleanupPlan': command(
-    z.object({
-      source: SourceRefSchema,
-      daysToKeep: z.number().int().nonnegative(),
-      requireBackupAt: z.array(z.string().min(1)).default([]),
-    }),
-    CleanupPlanSchema,
-  ),
-  'storage.cleanup': command(
-    z.object({
-      source: SourceRefSchema,
-      daysToKeep: z.number().int().nonnegative(),
-      requireBackupAt: z.array(z.string().min(1)).default([]),
-    }),
-    JobSnapshotSchema,
-  ),
-  'storage.organizePlan': command(
-    z.object({
-      source: SourceRefSchema,
-      by: OrganizeBySchema.default('night'),
-      undo: z.boolean().default(false),
-    }),
-    OrganizeResultSchema,
-  ),
-  'storage.organize': command(
-    z.object({
-      source: SourceRefSchema,
-      by: OrganizeBySchema.default('night'),
-      undo: z.boolean().default(false),
-    }),
-    JobSnapshotSchema,
-  ),
+  'storage.cleanupPlan': command(CleanupInputSchema, CleanupPlanSchema),
+  'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),
+  'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),
+  'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
 
   'drives.list': command(z.object({}), z.array(DriveSchema)),
 } as const
