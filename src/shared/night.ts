@@ -58,18 +58,15 @@ export function wallClockOf(
   return new Date(ms).getUTCDate() === day ? formatWallClock(ms) : undefined
 }
 
-export function isValidWallClock(value: string): value is WallClock {
+/** The six numbers of a `YYYY-MM-DDTHH:mm:ss` text, before any calendar check. */
+function wallClockParts(value: string): [number, number, number, number, number, number] | undefined {
   const match = WALL_CLOCK.exec(value)
-  if (!match) return false
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  return wallClockOf(year, month, day, hour, minute, second) === value
+  return match ? (match.slice(1).map(Number) as [number, number, number, number, number, number]) : undefined
+}
+
+export function isValidWallClock(value: string): value is WallClock {
+  const parts = wallClockParts(value)
+  return parts !== undefined && wallClockOf(...parts) === value
 }
 
 export function isValidDayKey(value: string): value is DayKey {
@@ -83,19 +80,11 @@ function dayMs(day: DayKey): number {
 }
 
 function wallClockMs(wallClock: WallClock): number {
-  const match = WALL_CLOCK.exec(wallClock)
-  if (!match || !isValidWallClock(wallClock)) {
+  const parts = wallClockParts(wallClock)
+  if (!parts || wallClockOf(...parts) !== wallClock) {
     throw new RangeError(`Not a wall-clock time (YYYY-MM-DDTHH:mm:ss): ${wallClock}`)
   }
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  return utcMs(year, month, day, hour, minute, second)
+  return utcMs(...parts)
 }
 
 /** The calendar date of a wall-clock time. */
