@@ -70,11 +70,12 @@ export async function backupFiles(
     const report = (currentFile?: string) =>
       options.onProgress?.({ bytesDone, bytesTotal, filesDone, filesTotal: plan.length, currentFile })
     report()
-    const copyPlanned = async ({ file, targets: planned }: (typeof plan)[number]) => {
-      let targets = planned.filter((destination) => !destination.dead)
+    const copyPlanned = async (item: PlannedCopy) => {
+      const { file } = item
+      let targets = item.targets.filter((destination) => !destination.dead)
       if (targets.length === 0) return
       report(file.path)
-      if (incremental) targets = await dropConfirmedByHash(source, file, targets)
+      targets = await dropConfirmedByHash(source, item, targets)
       if (targets.length > 0) {
         const failure = await copyOne(source, file, targets, {
           verify,
@@ -93,7 +94,7 @@ export async function backupFiles(
     const worker = async () => {
       while (next < plan.length) {
         if (signal?.aborted) throw cancelled()
-        await copyPlanned(plan[next++] as (typeof plan)[number])
+        await copyPlanned(plan[next++] as PlannedCopy)
       }
     }
     const workers = Array.from({ length: Math.min(FILES_IN_FLIGHT, plan.length) }, worker)
@@ -175,38 +176,49 @@ async function openDestinations(
 }
 
 /** Decides per file which destinations need it, from stats and manifests only: a no-op run reads no photo. */
-async function planCopies(files: BackupFile[], destinations: Destination[], incremental: boolean) {
-  const plan: { file: BackupFile; targets: Destination[] }[] = []
+interface PlannedCopy {
+  file: BackupFile
+  targets: Destination[]
+  /** Destinations whose copy differs only by whole hours of mtime: skipped if the source hash matches. */
+  confirmByHash: Set<Destination>
+}
+
+/** Decides per file which destinations need it, from stats and manifests only: a no-op run reads no photo. */
+async function planCopies(
+  files: BackupFile[],
+  destinations: Destination[],
+  incremental: boolean,
+): Promise<PlannedCopy[]> {
+  const plan: PlannedCopy[] = []
   for (const file of files) {
-    const targets: Destination[] = []
+    const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
     for (const destination of destinations) {
-      if (!incremental) {
-        targets.push(destination)
+      const decision = incremental
+        ? decideBackup(
+            file,
+            await statOrUndefined(resolveInside(destination.cardFolder, file.path)),
+            destination.manifest.get(file.path),
+          )
+        : 'copy'
+      if (decision === 'unchanged') {
+        destination.result.skipped++
         continue
       }
-      const copy = await statOrUndefined(resolveInside(destination.cardFolder, file.path))
-      const decision = decideBackup(file, copy, destination.manifest.get(file.path))
-      if (decision === 'unchanged') destination.result.skipped++
-      else targets.push(destination)
+      item.targets.push(destination)
+      if (decision === 'confirmByHash') item.confirmByHash.add(destination)
     }
-    if (targets.length > 0) plan.push({ file, targets })
+    if (item.targets.length > 0) plan.push(item)
   }
   return plan
 }
 
 /** Hour-shifted mtimes (FAT after DST) count as unchanged only when the source still hashes the same. */
-async function dropConfirmedByHash(source: PhotoSource, file: BackupFile, targets: Destination[]) {
-  const shifted = await Promise.all(
-    targets.map(async (destination) => {
-      const entry = destination.manifest.get(file.path)
-      const copy = await statOrUndefined(resolveInside(destination.cardFolder, file.path))
-      return decideBackup(file, copy, entry) === 'confirmByHash' ? entry : undefined
-    }),
-  )
-  if (shifted.every((entry) => entry === undefined)) return targets
-  const hash = await hashSource(source, file.path)
-  return targets.filter((destination, index) => {
-    const same = shifted[index]?.hash === hash
+async function dropConfirmedByHash(source: PhotoSource, item: PlannedCopy, targets: Destination[]) {
+  if (!targets.some((destination) => item.confirmByHash.has(destination))) return targets
+  const hash = await hashSource(source, item.file.path)
+  return targets.filter((destination) => {
+    const same =
+      item.confirmByHash.has(destination) && destination.manifest.get(item.file.path)?.hash === hash
     if (same) destination.result.skipped++
     return !same
   })
