@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demoCommand.js'
 import { registerDrives } from './commands/drivesCommand.js'
 import { registerFixture } from './commands/fixtureCommand.js'
 import { registerOrganize } from './commands/organizeCommand.js'
+import { registerServe } from './commands/serveCommand.js'
 import { registerStats } from './commands/statsCommand.js'
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     registerDrives,
     registerDemo,
     registerFixture,
+    registerServe,
   ]) {
     register(program)
   }

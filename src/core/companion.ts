@@ -1,9 +1,11 @@
 import path from 'node:path'
 import type { ContractEvent } from '../shared/bridge.js'
+import type { PhotoBatchResult } from '../shared/storage.js'
 import type { Cache, CacheLogger } from './cache/index.js'
 import { getCache } from './cache/index.js'
 import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
+import { SettingsStore } from './settings/settingsStore.js'
 import { openSource } from './sources/openSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { StorageManager } from './storage/storageManager.js'
@@ -15,11 +17,14 @@ export interface CompanionOptions {
   logger?: CacheLogger
   concurrency?: number
   watchDrives?: boolean
+  /** Sources named when starting (`serve --source`), offered by the UI before any the user added. */
+  startupSources?: string[]
 }
 
 export interface Companion {
   handlers: CommandHandlers
   jobs: JobQueue
+  settings: SettingsStore
   subscribe(listener: (event: ContractEvent) => void): () => void
   close(): Promise<void>
 }
@@ -34,6 +39,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     concurrency: options.concurrency ?? 2,
     historyPath: path.join(options.dataDir, 'jobs.jsonl'),
   })
+  const settings = await SettingsStore.open(options.dataDir, options.logger)
   const managers = new Map<string, Promise<StorageManager>>()
   const managerFor = (ref: string): Promise<StorageManager> => {
     let manager = managers.get(ref)
@@ -86,12 +92,30 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
         manager.organizePhotosByDate({ by, undo, dryRun: false, signal, onProgress: progress }),
       )
     },
+    'photos.processBatch': async ({ source, photos }) => {
+      const manager = await managerFor(source)
+      return jobs.enqueue(`Process ${photos.length} photos of ${source}`, async ({ signal, progress }) => {
+        const catalog = await manager.getCatalog({ signal, refresh: true })
+        const byPath = new Map(catalog.photos.map((photo) => [photo.path, photo]))
+        const wanted = photos.map((name) => name.replace(/\\/g, '/').replace(/^\.?\//, ''))
+        progress({ fraction: 1, filesDone: photos.length, filesTotal: photos.length })
+        const result: PhotoBatchResult = {
+          photos: wanted.flatMap((name) => byPath.get(name) ?? []),
+          missing: wanted.filter((name) => !byPath.has(name)),
+        }
+        return result
+      })
+    },
     'drives.list': async () => listDrives(),
+    'settings.get': async () => settings.get(),
+    'settings.update': async (patch) => settings.update(patch),
+    'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
   }
 
   return {
     handlers,
     jobs,
+    settings,
     subscribe: (listener) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { JobSnapshotSchema } from './jobs.js'
+import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import {
   CleanupPlanSchema,
   DriveSchema,
@@ -56,7 +57,24 @@ export const commands = {
   'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),
   'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
 
+  /**
+   * The seed's `process-batch`: re-reads the named photos (capture time, night, damage flags) as a job whose
+   * result is `{ photos, missing }`. Nothing on the card changes.
+   */
+  'photos.processBatch': command(
+    z.object({
+      source: SourceRefSchema,
+      photos: z.array(z.string().min(1)).min(1, 'Name at least one photo'),
+    }),
+    JobSnapshotSchema,
+  ),
+
   'drives.list': command(z.object({}), z.array(DriveSchema)),
+
+  'settings.get': command(z.object({}), SettingsSchema),
+  'settings.update': command(SettingsPatchSchema, SettingsSchema),
+  /** What this companion was started with: the sources `serve --source` named, so the UI can offer them. */
+  'app.info': command(z.object({}), z.object({ startupSources: z.array(z.string()) })),
 } as const
 
 export type Commands = typeof commands

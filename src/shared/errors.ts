@@ -24,6 +24,10 @@ export const ErrorCodeSchema = z.enum([
   'HOST_KEY_UNKNOWN',
   'HOST_KEY_MISMATCH',
   'AUTH_FAILED',
+  /** `serve`: a request without the access token. */
+  'UNAUTHORIZED',
+  /** `serve`: no such job or route. */
+  'NOT_FOUND',
   'INTERNAL',
 ])
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>

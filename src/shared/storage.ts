@@ -164,3 +164,11 @@ export const DriveSchema = z.object({
   isCreatureBoxCard: z.boolean(),
 })
 export type Drive = z.infer<typeof DriveSchema>
+
+/** Result of a `photos.processBatch` job: the catalog entries of the photos asked for. */
+export const PhotoBatchResultSchema = z.object({
+  photos: z.array(CatalogPhotoSchema),
+  /** Requested paths that are not photos on the card (gone, misspelt, or not a photo). */
+  missing: z.array(z.string()),
+})
+export type PhotoBatchResult = z.infer<typeof PhotoBatchResultSchema>

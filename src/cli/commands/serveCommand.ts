@@ -1,0 +1,104 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { createCompanion } from '../../core/companion.js'
+import { TOKEN_QUERY_PARAMETER } from '../../shared/httpApi.js'
+import { newAccessToken } from '../serve/accessToken.js'
+import { createServeServer } from '../serve/httpServer.js'
+import { defaultServeDataDir } from '../serve/serveDataDir.js'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+const port = (value: string): number => {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new InvalidArgumentError('expected a port number 0–65535 (0 picks a free one)')
+  }
+  return parsed
+}
+
+/** `out/renderer` of this package, when `npm run build` has made it. */
+const builtRendererDir = fileURLToPath(new URL('../../../out/renderer/', import.meta.url))
+
+interface ServeOptions {
+  port: number
+  host: string
+  source: string[]
+  token?: string
+  dataDir: string
+  ui: string
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the companion headless and open its UI from a browser (token-protected HTTP API)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', port, 8765)
+    .option(
+      '--host <address>',
+      'address to listen on; anything but loopback exposes it to the network',
+      '127.0.0.1',
+    )
+    .option(
+      '--source <path>',
+      'card or folder to offer (repeat for several); the first one is the REST default',
+      collect,
+      [],
+    )
+    .option('--token <token>', 'access token (default: $CREATUREBOX_TOKEN, else a random one)')
+    .option('--data-dir <dir>', 'where settings and job history are kept', defaultServeDataDir())
+    .option('--ui <dir>', 'built renderer to serve', builtRendererDir)
+    .action(async (options: ServeOptions, command: Command) => {
+      const global = command.optsWithGlobals<{ json: boolean }>()
+      const token = options.token ?? process.env['CREATUREBOX_TOKEN'] ?? newAccessToken()
+      if (token.length < 16) throw new InvalidArgumentError('the access token must be at least 16 characters')
+      const sources = options.source.map((source) => (source.includes('://') ? source : path.resolve(source)))
+      const rendererDir = fs.existsSync(path.join(options.ui, 'index.html'))
+        ? path.resolve(options.ui)
+        : undefined
+      if (!rendererDir)
+        process.stderr.write(
+          `creaturebox: no built UI in ${options.ui}; serving the API only (run npm run build)\n`,
+        )
+
+      const companion = await createCompanion({
+        dataDir: path.resolve(options.dataDir),
+        watchDrives: true,
+        startupSources: sources,
+        logger: { warn: (message) => process.stderr.write(`${message}\n`), info: () => undefined },
+      })
+      const serve = createServeServer({
+        handlers: companion.handlers,
+        subscribe: companion.subscribe,
+        settings: () => companion.settings.get(),
+        token,
+        rendererDir,
+        defaultSource: sources[0],
+      })
+      const address = await serve.listen(options.port, options.host)
+      const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address
+      const url = `http://${hostInUrl}:${address.port}/?${TOKEN_QUERY_PARAMETER}=${encodeURIComponent(token)}`
+      if (global.json)
+        process.stdout.write(JSON.stringify({ url, port: address.port, host: address.address }) + '\n')
+      else process.stdout.write(`CreatureBox Companion is serving at ${url}\n`)
+      if (!isLoopback(address.address)) {
+        process.stderr.write(
+          'creaturebox: listening beyond this computer over plain HTTP: anyone on the network who sees the ' +
+            'address with its token can use the companion.\n',
+        )
+      }
+
+      const stop = () => {
+        process.stderr.write('Stopping: waiting for running jobs to reach a safe point…\n')
+        void serve
+          .close()
+          .then(() => companion.close())
+          .finally(() => process.exit(0))
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+}
+
+const isLoopback = (address: string) => address === '::1' || address.startsWith('127.')
