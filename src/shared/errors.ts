@@ -24,6 +24,8 @@ export const ErrorCodeSchema = z.enum([
   'HOST_KEY_UNKNOWN',
   'HOST_KEY_MISMATCH',
   'AUTH_FAILED',
+  /** A box's link dropped in the middle of an operation; reconnecting may continue it. */
+  'CONNECTION_LOST',
   /** `serve`: a request without the access token. */
   'UNAUTHORIZED',
   /** `serve`: no such job or route. */

@@ -1,7 +1,22 @@
+import { isSftpRef, parseSftpRef } from '../../shared/sftpRef.js'
+import { CompanionError } from '../errors.js'
+import { defaultKnownHostsPath } from './appDataDir.js'
 import { LocalSource } from './localSource.js'
 import type { PhotoSource } from './photoSource.js'
+import { SftpSource, type SftpSourceOptions } from './sftpSource.js'
 
-/** The source a user named: a card's mount point or any folder (SFTP boxes join here later). */
-export async function openSource(ref: string): Promise<PhotoSource> {
-  return LocalSource.open(ref)
+/** How to reach a box named by an `sftp://` ref; ignored for a local card or folder. */
+export type BoxConnectionOptions = Partial<Omit<SftpSourceOptions, 'ref'>>
+
+/** The source a user named: a card's mount point or any folder, or a running box as `sftp://user@host/path`. */
+export async function openSource(ref: string, box: BoxConnectionOptions = {}): Promise<PhotoSource> {
+  if (!isSftpRef(ref)) return LocalSource.open(ref)
+  const parsed = parseSftpRef(ref)
+  if (!parsed.ok) throw new CompanionError('INVALID_INPUT', parsed.message)
+  return SftpSource.open({
+    ...box,
+    ref: parsed.ref,
+    auth: box.auth ?? {},
+    knownHostsPath: box.knownHostsPath ?? defaultKnownHostsPath(),
+  })
 }
