@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before any file operation starts it.
+import '../core/ioThreadPool.js'
 import { app, BrowserWindow, session } from 'electron'
 import log from 'electron-log/main'
 import { createCompanion } from '../core/companion.js'

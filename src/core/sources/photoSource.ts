@@ -14,6 +14,13 @@ export interface SourceVolume {
   availableBytes: number
 }
 
+/** An open file of a source, read at explicit positions into the caller's buffer. */
+export interface SourceFileReader {
+  /** Bytes read into `buffer` from `position` of the file; 0 at the end. */
+  read(buffer: Buffer, position: number): Promise<number>
+  close(): Promise<void>
+}
+
 export interface SourceIdentity {
   /** Stable id of this source for caches and history, e.g. `local:/media/pi/CARD`. */
   id: string
@@ -37,6 +44,11 @@ export interface PhotoSource {
   /** The folder's own mtime and size, used as a cheap change signal for caches. */
   statFolder(path: string): Promise<{ mtimeMs: number } | undefined>
   createReadStream(path: string, options?: { start?: number; signal?: AbortSignal }): Readable
+  /**
+   * Optional: positional reads into a reused buffer. Backups read every byte of a card; sources that offer
+   * this spare one allocation per chunk (see readSourceChunks), the others are read through their stream.
+   */
+  openReader?(path: string): Promise<SourceFileReader>
   /** Up to `length` bytes from `start` (EXIF headers, magic numbers). */
   readRange(path: string, start: number, length: number): Promise<Buffer>
   writeFile(path: string, data: Buffer | string): Promise<void>

@@ -1,5 +1,6 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
+import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, DestinationResult, FileFailure, PhotoFlag } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
@@ -9,12 +10,15 @@ import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
 import { decideBackup } from './incremental.js'
 import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { isInside, resolveInside } from './safety.js'
+import { readSourceChunks } from '../sources/readSourceChunks.js'
+import { isPhotoFile } from '../../shared/photoName.js'
+import { photoFlagsOf } from './captureTime.js'
+import { FileEnds } from './fileEnds.js'
 
 export interface BackupFile {
   path: string
   size: number
   mtimeMs: number
-  flags?: PhotoFlag[]
 }
 
 export interface BackupOptions {
@@ -28,7 +32,7 @@ export interface BackupOptions {
 /** Suffix of a file being written: never a final name until verified (no partial photo ever looks whole). */
 export const PARTIAL_SUFFIX = '.creaturebox-partial'
 
-const FILES_IN_FLIGHT = 4
+const FILES_IN_FLIGHT = 8
 
 interface Destination {
   root: string
@@ -58,9 +62,7 @@ export async function backupFiles(
   const folderName = cardFolderName(options.deviceName, identity.volumeLabel)
   const destinations = await openDestinations(identity.id, destinationRoots, folderName)
   const failed: FileFailure[] = []
-  const flagged = files
-    .filter((file) => file.flags?.length)
-    .map((file) => ({ path: file.path, flags: file.flags ?? [] }))
+  const flagged: BackupResult['flagged'] = []
 
   try {
     const plan = await planCopies(files, destinations, incremental)
@@ -77,7 +79,7 @@ export async function backupFiles(
       report(file.path)
       targets = await dropConfirmedByHash(source, item, targets)
       if (targets.length > 0) {
-        const failure = await copyOne(source, file, targets, {
+        const outcome = await copyOne(source, file, targets, {
           verify,
           signal,
           onBytes: (bytes) => {
@@ -85,7 +87,8 @@ export async function backupFiles(
             report(file.path)
           },
         })
-        if (failure) failed.push(failure)
+        if (!('flags' in outcome)) failed.push(outcome)
+        else if (outcome.flags.length > 0) flagged.push({ path: file.path, flags: outcome.flags })
       }
       filesDone++
     }
@@ -189,27 +192,30 @@ async function planCopies(
   destinations: Destination[],
   incremental: boolean,
 ): Promise<PlannedCopy[]> {
-  const plan: PlannedCopy[] = []
-  for (const file of files) {
-    const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
-    for (const destination of destinations) {
-      const decision = incremental
-        ? decideBackup(
-            file,
-            await statOrUndefined(resolveInside(destination.cardFolder, file.path)),
-            destination.manifest.get(file.path),
-          )
-        : 'copy'
-      if (decision === 'unchanged') {
-        destination.result.skipped++
-        continue
+  const planned = await pMap(
+    files,
+    async (file): Promise<PlannedCopy> => {
+      const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
+      for (const destination of destinations) {
+        const decision = incremental
+          ? decideBackup(
+              file,
+              await statOrUndefined(resolveInside(destination.cardFolder, file.path)),
+              destination.manifest.get(file.path),
+            )
+          : 'copy'
+        if (decision === 'unchanged') {
+          destination.result.skipped++
+          continue
+        }
+        item.targets.push(destination)
+        if (decision === 'confirmByHash') item.confirmByHash.add(destination)
       }
-      item.targets.push(destination)
-      if (decision === 'confirmByHash') item.confirmByHash.add(destination)
-    }
-    if (item.targets.length > 0) plan.push(item)
-  }
-  return plan
+      return item
+    },
+    { concurrency: 64 },
+  )
+  return planned.filter((item) => item.targets.length > 0)
 }
 
 /** Hour-shifted mtimes (FAT after DST) count as unchanged only when the source still hashes the same. */
@@ -226,7 +232,7 @@ async function dropConfirmedByHash(source: PhotoSource, item: PlannedCopy, targe
 
 async function hashSource(source: PhotoSource, filePath: string): Promise<string> {
   const hasher = await createHasher()
-  for await (const chunk of source.createReadStream(filePath)) hasher.update(chunk as Buffer)
+  for await (const chunk of readSourceChunks(source, filePath)) hasher.update(chunk)
   return hasher.digest()
 }
 
@@ -242,7 +248,7 @@ async function copyOne(
   file: BackupFile,
   destinations: Destination[],
   options: { verify: boolean; signal?: AbortSignal; onBytes: (bytes: number) => void },
-): Promise<FileFailure | undefined> {
+): Promise<FileFailure | { flags: PhotoFlag[] }> {
   const targets: Target[] = []
   for (const destination of destinations) {
     const finalPath = resolveInside(destination.cardFolder, file.path)
@@ -257,17 +263,18 @@ async function copyOne(
   const live = () => targets.filter((target) => !target.destination.dead)
 
   const hasher = await createHasher()
+  const ends = new FileEnds()
   let size = 0
   try {
-    for await (const chunk of source.createReadStream(file.path, { signal: options.signal })) {
-      const data = chunk as Buffer
+    for await (const data of readSourceChunks(source, file.path, options.signal)) {
       hasher.update(data)
+      ends.update(data)
       size += data.length
       // Wait for every destination to take the chunk before reading on: backpressure from the slowest drive.
       await Promise.all(
         live().map(async (target) => {
           try {
-            await (target.handle as fsp.FileHandle).write(data)
+            await writeAll(target.handle as fsp.FileHandle, data)
           } catch (error) {
             failDestination(target.destination, error)
           }
@@ -298,7 +305,8 @@ async function copyOne(
     const { destination } = target
     try {
       const handle = target.handle as fsp.FileHandle
-      await handle.sync()
+      // File data and size reach the drive before the rename; mtime is set after and needs no flush of its own.
+      await handle.datasync()
       await handle.close()
       target.handle = undefined
       // Re-read what the drive now holds: "already copied" must mean verified.
@@ -336,7 +344,18 @@ async function copyOne(
     }
   }
   await discard(targets.filter((target) => target.destination.dead))
-  return undefined
+  // Judged from the bytes just copied, so a damaged photo is reported without a second read of the card.
+  return { flags: isPhotoFile(file.path) ? photoFlagsOf(size, ends.head, ends.tail) : [] }
+}
+
+/** A write may take only part of a buffer (a drive filling up); the rest must not be silently dropped. */
+async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
+  let offset = 0
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset)
+    if (bytesWritten === 0) throw Object.assign(new Error('The drive took no more bytes'), { code: 'ENOSPC' })
+    offset += bytesWritten
+  }
 }
 
 function failDestination(destination: Destination, error: unknown): void {

@@ -3,6 +3,7 @@ import { isValidWallClock, type WallClock } from '../../shared/night.js'
 import { parsePhotoName } from '../../shared/photoName.js'
 import type { CaptureTimeOrigin, PhotoFlag } from '../../shared/storage.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
+import { FILE_END_BYTES } from './fileEnds.js'
 
 /**
  * EXIF sits in the first APP1 segment, which JPEG caps at 64 KiB; 128 KiB also covers a JFIF/ICC segment
@@ -10,10 +11,6 @@ import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
  * catalog over a slow SFTP link.
  */
 export const EXIF_HEAD_BYTES = 128 * 1024
-/** Enough for any magic number below. */
-const MAGIC_BYTES = 16
-/** A few bytes of the end, so zero padding after the JPEG end marker is tolerated. */
-const TAIL_BYTES = 16
 
 export interface PhotoInspection {
   capturedAt: WallClock
@@ -123,9 +120,9 @@ export async function inspectPhoto(
   let head: Buffer
   let tail: Buffer | undefined
   try {
-    head = await source.readRange(file.path, 0, fromName ? MAGIC_BYTES : EXIF_HEAD_BYTES)
+    head = await source.readRange(file.path, 0, fromName ? FILE_END_BYTES : EXIF_HEAD_BYTES)
     if (isJpegStart(head)) {
-      const start = Math.max(0, file.size - TAIL_BYTES)
+      const start = Math.max(0, file.size - FILE_END_BYTES)
       tail = await source.readRange(file.path, start, file.size - start)
     }
   } catch {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
+import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import { dateOf, nightOf } from '../../shared/night.js'
 import { isPhotoFile, parsePhotoName, sidecarPhotoOf } from '../../shared/photoName.js'
@@ -29,33 +30,6 @@ const PROGRESS_INTERVAL_MS = 200
 export interface BuildCatalogOptions {
   signal?: AbortSignal
   onProgress?: (progress: JobProgressUpdate) => void
-}
-
-/** Runs `task` over `items` with at most `limit` at once; the first failure stops handing out new items. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  let failed = false
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      signal?.throwIfAborted()
-      const index = next
-      next += 1
-      try {
-        results[index] = await task(items[index] as T)
-      } catch (error) {
-        failed = true
-        throw error
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }
 
 function throttled(onProgress: BuildCatalogOptions['onProgress']) {
@@ -119,9 +93,8 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
 
   let inspected = 0
   const total = photoFiles.length
-  const photos = await mapBounded(
+  const photos = await pMap(
     photoFiles,
-    INSPECT_CONCURRENCY,
     async (file): Promise<CatalogPhoto | undefined> => {
       const inspection = await inspectPhoto(source, file)
       inspected += 1
@@ -145,7 +118,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
         flags: inspection.flags,
       }
     },
-    signal,
+    { concurrency: INSPECT_CONCURRENCY, signal },
   )
   report({ message: 'Catalog ready', fraction: 1, filesDone: total, filesTotal: total }, true)
 
@@ -161,6 +134,20 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   const deviceName = mostCommonDevice(photoFiles)
   if (deviceName !== undefined) catalog.deviceName = deviceName
   return catalog
+}
+
+/**
+ * What a backup carries: every file on the card except the Companion's own, listed without opening any (a
+ * no-op re-run must not read photos), and the device name for the backup folder.
+ */
+export async function listCardFiles(
+  source: PhotoSource,
+  signal?: AbortSignal,
+): Promise<{ files: SourceFile[]; deviceName?: string }> {
+  const files: SourceFile[] = []
+  for await (const file of source.walk(signal)) if (!isCompanionAppFile(file.path)) files.push(file)
+  const deviceName = mostCommonDevice(files.filter((file) => isPhotoFile(file.path)))
+  return deviceName === undefined ? { files } : { files, deviceName }
 }
 
 /** Every folder that holds a file, with all its ancestors and the root (`''`). */
@@ -187,7 +174,9 @@ interface FolderSnapshot {
 const knownFolders = new LRUCache<string, FolderSnapshot>({ max: 64 })
 
 const statFolders = (source: PhotoSource, folders: string[]): Promise<(number | undefined)[]> =>
-  mapBounded(folders, INSPECT_CONCURRENCY, async (folder) => (await source.statFolder(folder))?.mtimeMs)
+  pMap(folders, async (folder) => (await source.statFolder(folder))?.mtimeMs, {
+    concurrency: INSPECT_CONCURRENCY,
+  })
 
 /**
  * A cheap "has this card changed?" signal for caches, read from folder mtimes only (no file is opened).

@@ -1,5 +1,6 @@
-import fs from 'node:fs'
-import { createXXHash128 } from 'hash-wasm'
+import fsp from 'node:fs/promises'
+import { createXXHash128, type IHasher } from 'hash-wasm'
+import { acquireChunkBuffer, releaseChunkBuffer } from './chunkBuffers.js'
 
 /**
  * XXH3-128: about 5 GB/s in WebAssembly here, far above any disk, so verifying every written byte costs
@@ -9,21 +10,48 @@ export const HASH_ALGORITHM = 'xxh3-128'
 
 export interface Hasher {
   update(data: Uint8Array): void
+  /** The hex digest; the hasher is spent afterwards. */
   digest(): string
 }
 
+// Instantiating the WebAssembly module costs more than hashing a photo: finished hashers are reused.
+const idleHashers: IHasher[] = []
+
 export async function createHasher(): Promise<Hasher> {
-  const hasher = await createXXHash128()
+  const hasher = idleHashers.pop() ?? (await createXXHash128())
   hasher.init()
+  let spent = false
   return {
-    update: (data) => void hasher.update(data),
-    digest: () => hasher.digest('hex'),
+    update: (data) => {
+      if (spent) throw new Error('Hasher used after digest')
+      hasher.update(data)
+    },
+    digest: () => {
+      if (spent) throw new Error('Hasher digested twice')
+      spent = true
+      const hex = hasher.digest('hex')
+      idleHashers.push(hasher)
+      return hex
+    },
   }
 }
 
 /** Hash of a whole file as it is on disk now. */
 export async function hashFile(absolutePath: string, signal?: AbortSignal): Promise<string> {
-  return hashStream(fs.createReadStream(absolutePath, { highWaterMark: 1024 * 1024, signal }))
+  const handle = await fsp.open(absolutePath, 'r')
+  const buffer = acquireChunkBuffer()
+  try {
+    const hasher = await createHasher()
+    for (;;) {
+      signal?.throwIfAborted()
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) return hasher.digest()
+      hasher.update(buffer.subarray(0, bytesRead))
+    }
+  } finally {
+    releaseChunkBuffer(buffer)
+    await handle.close()
+  }
 }
 
 export async function hashStream(stream: AsyncIterable<Buffer | Uint8Array>): Promise<string> {

@@ -11,7 +11,7 @@ import type {
 } from '../../shared/storage.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import { backupFiles } from './backup.js'
-import { buildCatalog, catalogFingerprint } from './catalog.js'
+import { buildCatalog, catalogFingerprint, listCardFiles } from './catalog.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
 import { computeStorageStats } from './storageStats.js'
@@ -72,24 +72,11 @@ export class StorageManager {
     destination: string | string[],
     options: OperationOptions & { incremental?: boolean; verify?: boolean } = {},
   ): Promise<BackupResult> {
-    const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
-    const companions = await Promise.all(
-      catalog.photos.flatMap((photo) => photo.companions).map((companion) => this.source.stat(companion)),
-    )
-    const files = [
-      ...catalog.photos.map((photo) => ({
-        path: photo.path,
-        size: photo.size,
-        mtimeMs: photo.mtimeMs,
-        flags: photo.flags,
-      })),
-      // A sidecar gone since the catalog was read simply is not copied.
-      ...companions.filter((file) => file !== undefined),
-      ...catalog.otherFiles,
-    ]
+    await this.recoverOnce()
+    const { files, deviceName } = await listCardFiles(this.source, options.signal)
     return backupFiles(this.source, files, Array.isArray(destination) ? destination : [destination], {
       ...options,
-      deviceName: catalog.deviceName,
+      deviceName,
     })
   }
 

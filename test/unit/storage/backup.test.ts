@@ -72,6 +72,62 @@ describe('backupFiles', () => {
     }
   })
 
+  it('reads each card file once however many drives it writes to', async () => {
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    const bytesRead = new Map<string, number>()
+    const openReader = source.openReader.bind(source)
+    source.openReader = async (filePath) => {
+      const reader = await openReader(filePath)
+      return {
+        read: async (buffer, position) => {
+          const n = await reader.read(buffer, position)
+          bytesRead.set(filePath, (bytesRead.get(filePath) ?? 0) + n)
+          return n
+        },
+        close: () => reader.close(),
+      }
+    }
+    const result = await backupFiles(source, files, [driveA, driveB], {})
+    expect(result.destinations.map((destination) => destination.copied)).toEqual([4, 4])
+    for (const file of files) expect(bytesRead.get(file.path)).toBe(file.size)
+  })
+
+  it('copies a truncated and an empty photo and reports them as damaged, judged from the copied bytes', async () => {
+    const truncated = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1]), Buffer.alloc(3_000_000, 7)])
+    await fsp.writeFile(
+      path.join(card, 'photos/2024-09-01/adeptTurca_2024_09_01__23_00_00_HDR0.jpg'),
+      truncated,
+    )
+    await fsp.writeFile(path.join(card, 'photos/2024-09-01/adeptTurca_2024_09_01__23_10_00_HDR0.jpg'), '')
+    const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    const result = await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca' })
+    expect(result.copied).toBe(6)
+    expect(result.flagged).toEqual(
+      expect.arrayContaining([
+        { path: 'photos/2024-09-01/adeptTurca_2024_09_01__23_00_00_HDR0.jpg', flags: ['corrupt'] },
+        { path: 'photos/2024-09-01/adeptTurca_2024_09_01__23_10_00_HDR0.jpg', flags: ['empty'] },
+      ]),
+    )
+    // Only photos are judged: a settings file or a sidecar has no image signature to check.
+    const flaggedPaths = result.flagged.map((photo) => photo.path)
+    expect(flaggedPaths).not.toContain('camera_settings.csv')
+    expect(flaggedPaths).not.toContain('photos/2024-09-01/adeptTurca_2024_09_01__22_00_00_HDR0.jpg.json')
+  })
+
+  it('copies from a source that offers only a stream (no positional reads)', async () => {
+    const local = await LocalSource.open(card)
+    const files = await cardFiles(local)
+    const streamOnly = Object.assign(Object.create(local) as LocalSource, { openReader: undefined })
+    const result = await backupFiles(streamOnly, files, [driveA], { deviceName: 'adeptTurca' })
+    expect(result.copied).toBe(4)
+    for (const file of files) {
+      const copy = path.join(driveA, 'adeptTurca_CARD', file.path)
+      expect(await hashFile(copy)).toBe(await hashFile(path.join(card, file.path)))
+    }
+  })
+
   it('skips files already verified at the destination and recopies a changed one, deleting nothing', async () => {
     const source = await LocalSource.open(card)
     await backupFiles(source, await cardFiles(source), [driveA], { deviceName: 'adeptTurca' })
