@@ -6,7 +6,14 @@ import { getCache } from './cache/index.js'
 import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
 import { SettingsStore } from './settings/settingsStore.js'
+import { boxIdOf } from '../shared/boxes.js'
+import { CompanionError } from './errors.js'
+import { trustHostKey, hostKeyStatusOf } from './sources/boxHostKeys.js'
+import { SessionSecretStore, type BoxSecretStore } from './sources/boxSecrets.js'
+import { boxConnectionOf } from './sources/boxSource.js'
+import { KNOWN_HOSTS_FILE } from './sources/appDataDir.js'
 import { openSource } from './sources/openSource.js'
+import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { StorageManager } from './storage/storageManager.js'
 
@@ -19,6 +26,10 @@ export interface CompanionOptions {
   watchDrives?: boolean
   /** Sources named when starting (`serve --source`), offered by the UI before any the user added. */
   startupSources?: string[]
+  /** Box passwords and key passphrases: the OS keychain in the desktop app; this session only otherwise. */
+  secrets?: BoxSecretStore
+  /** Pinned host keys of boxes; defaults to `known_hosts` in the data folder. */
+  knownHostsPath?: string
 }
 
 export interface Companion {
@@ -40,14 +51,29 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     historyPath: path.join(options.dataDir, 'jobs.jsonl'),
   })
   const settings = await SettingsStore.open(options.dataDir, options.logger)
+  const secrets = options.secrets ?? new SessionSecretStore()
+  const knownHostsPath = options.knownHostsPath ?? path.join(options.dataDir, KNOWN_HOSTS_FILE)
+  /** A configured box (`box:<id>`) with its login, or a card, folder or `sftp://` address. */
+  const sourceOf = async (ref: string): Promise<{ key: string; open: () => Promise<PhotoSource> }> => {
+    const boxId = boxIdOf(ref)
+    if (boxId === undefined) return { key: ref, open: () => openSource(ref, { knownHostsPath }) }
+    const box = settings.get().boxes.find((candidate) => candidate.id === boxId)
+    if (!box) throw new CompanionError('SOURCE_NOT_FOUND', `No box with the id ${boxId} is configured`)
+    const secret = await secrets.get(boxId)
+    const connection = boxConnectionOf(box, secret, knownHostsPath)
+    // An edited box (host, user, folder, secret) gets a new connection rather than the old one.
+    const key = `${ref}\0${JSON.stringify(box)}\0${secret === undefined ? '' : 'secret'}`
+    return { key, open: () => openSource(connection.ref, connection.options) }
+  }
   const managers = new Map<string, Promise<StorageManager>>()
-  const managerFor = (ref: string): Promise<StorageManager> => {
-    let manager = managers.get(ref)
+  const managerFor = async (ref: string): Promise<StorageManager> => {
+    const { key, open } = await sourceOf(ref)
+    let manager = managers.get(key)
     if (!manager) {
-      manager = openSource(ref).then((source) => new StorageManager(source, cache))
-      // A failed open (card not mounted) must not be remembered: the user will plug it in and retry.
-      manager.catch(() => managers.delete(ref))
-      managers.set(ref, manager)
+      manager = open().then((source) => new StorageManager(source, cache))
+      // A failed open (card not mounted, box unreachable) must not be remembered: the user will retry.
+      manager.catch(() => managers.delete(key))
+      managers.set(key, manager)
     }
     return manager
   }
@@ -107,6 +133,13 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       })
     },
     'drives.list': async () => listDrives(),
+    'boxes.probeHostKey': async (address) => hostKeyStatusOf(address, knownHostsPath),
+    'boxes.trustHostKey': async ({ fingerprint, ...address }) =>
+      trustHostKey(address, fingerprint, knownHostsPath),
+    'boxes.setSecret': async ({ boxId, secret }) => {
+      await secrets.set(boxId, secret ?? undefined)
+      return { hasSecret: secret !== null, persisted: secret !== null && secrets.persistent }
+    },
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BoxAddressSchema, HostKeyStatusSchema } from './boxes.js'
 import { JobSnapshotSchema } from './jobs.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import {
@@ -15,7 +16,10 @@ import {
  * Nothing else defines a command name or a channel.
  */
 
-/** A card or folder path on this computer (SFTP sources arrive with the SFTP issue). */
+/**
+ * Where photos are: a card or folder path on this computer, `box:<id>` for a box configured in settings, or
+ * `sftp://user@host[:port]/path` (logging in with ssh-agent).
+ */
 export const SourceRefSchema = z.string().min(1, 'A source path is required')
 const DestinationsSchema = z.array(z.string().min(1)).min(1, 'Pick at least one destination')
 
@@ -70,6 +74,26 @@ export const commands = {
   ),
 
   'drives.list': command(z.object({}), z.array(DriveSchema)),
+
+  /** Connects to a box only to read its host key, and says whether it is pinned; nothing is pinned. */
+  'boxes.probeHostKey': command(BoxAddressSchema, HostKeyStatusSchema),
+  /**
+   * Pins the host key the user confirmed. Refused (HOST_KEY_MISMATCH) when the box now presents a key with
+   * another fingerprint than the one shown to the user, or when another key is already pinned for it.
+   */
+  'boxes.trustHostKey': command(
+    BoxAddressSchema.extend({ fingerprint: z.string().startsWith('SHA256:') }),
+    HostKeyStatusSchema,
+  ),
+  /**
+   * The box's password, or its key's passphrase when the box has a key file; `null` forgets it. Kept in the
+   * OS keychain (Electron safeStorage), never in settings; `persisted` is false where no keychain exists and
+   * the secret lasts for this session only.
+   */
+  'boxes.setSecret': command(
+    z.object({ boxId: z.string().min(1), secret: z.string().min(1).nullable() }),
+    z.object({ hasSecret: z.boolean(), persisted: z.boolean() }),
+  ),
 
   'settings.get': command(z.object({}), SettingsSchema),
   'settings.update': command(SettingsPatchSchema, SettingsSchema),

@@ -113,23 +113,26 @@ export async function startSshServer(): Promise<SshServer> {
   const stop = async () => {
     const running = child
     if (!running || running.exitCode !== null || running.signalCode !== null) return
+    // Sessions are served by forked processes that outlive the listener: found first, ended after it.
+    const sessions = await descendantsOf(running.pid)
     const exited = new Promise((resolve) => running.once('exit', resolve))
     running.kill('SIGTERM')
     await exited
-    // Sessions are served by forked children that outlive the listener; end them as well.
-    await killChildren(running.pid)
+    killAll(sessions)
   }
-  const killChildren = async (pid: number | undefined): Promise<number> => {
-    if (pid === undefined) return 0
-    const children = await childrenOf(pid)
-    for (const childPid of children) {
+  const killSessions = async (): Promise<number> => {
+    const sessions = await descendantsOf(child?.pid)
+    killAll(sessions)
+    return sessions.length
+  }
+  const killAll = (pids: number[]) => {
+    for (const pid of pids) {
       try {
-        process.kill(childPid, 'SIGKILL')
+        process.kill(pid, 'SIGKILL')
       } catch {
         // Already gone.
       }
     }
-    return children.length
   }
   await start()
 
@@ -149,7 +152,7 @@ export async function startSshServer(): Promise<SshServer> {
       keygen(hostKey)
       await start()
     },
-    killSessions: () => killChildren(child?.pid),
+    killSessions,
     stop,
     dispose: async () => {
       await stop()
@@ -158,19 +161,32 @@ export async function startSshServer(): Promise<SshServer> {
   }
 }
 
-/** Direct children of a process, from /proc (the sshd serving each session is a child of the listener). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const children: number[] = []
+/** Every process below `pid`, from /proc: each session's monitor, its unprivileged child and sftp. */
+async function descendantsOf(pid: number | undefined): Promise<number[]> {
+  if (pid === undefined) return []
+  const parents = new Map<number, number>()
   for (const entry of await fsp.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const stat = await fsp.readFile(`/proc/${entry}/stat`, 'utf8')
       // The command name in parentheses may hold spaces: the parent pid is the second field after it.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[1]) === pid) children.push(Number(entry))
+      parents.set(Number(entry), Number(fields[1]))
     } catch {
       // The process ended while we looked.
     }
   }
-  return children
+  const found: number[] = []
+  const wanted = new Set([pid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const [child, parent] of parents) {
+      if (wanted.has(parent) && !wanted.has(child)) {
+        wanted.add(child)
+        found.push(child)
+        grew = true
+      }
+    }
+  }
+  return found
 }

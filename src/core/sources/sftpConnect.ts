@@ -1,11 +1,9 @@
 import fsp from 'node:fs/promises'
-import {
-  Client,
-  utils,
+import ssh2, {
   type AgentAuthMethod,
+  type ConnectConfig,
   type PasswordAuthMethod,
   type PublicKeyAuthMethod,
-  type ConnectConfig,
   type ServerHostKeyAlgorithm,
   type SFTPWrapper,
 } from 'ssh2'
@@ -54,6 +52,9 @@ export interface SftpLink {
   close(): void
 }
 
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, only the module object.
+const { Client, utils } = ssh2
+
 const DEFAULT_READY_TIMEOUT_MS = 20_000
 /** Wi-Fi links to a box drop silently; three missed keepalives (30 s) declare the link dead. */
 const DEFAULT_KEEPALIVE_MS = 10_000
@@ -65,7 +66,7 @@ export async function connectSftp(options: SftpConnectOptions): Promise<SftpLink
   const authHandler = await authMethodsOf(options)
   const pinnedTypes = await options.knownHosts.pinnedTypes(host, port)
   let hostKeyError: CompanionError | undefined
-  const client = new Client()
+  const client: ssh2.Client = new Client()
   const channels: SftpChannel[] = []
   let lost = false
   let markClosed: () => void = () => undefined
@@ -159,11 +160,11 @@ export async function probeHostKey(options: {
   port: number
   knownHosts: KnownHosts
   readyTimeoutMs?: number
-}): Promise<HostKeyOffer & { verdict: HostKeyVerdict }> {
+}): Promise<HostKeyOffer & { blob: Buffer; verdict: HostKeyVerdict }> {
   const { host, port } = options
   const pinnedTypes = await options.knownHosts.pinnedTypes(host, port)
   const key = await new Promise<HostKey>((resolve, reject) => {
-    const client = new Client()
+    const client: ssh2.Client = new Client()
     let presented: HostKey | undefined
     client.on('error', (error) => {
       if (presented) resolve(presented)
@@ -188,6 +189,7 @@ export async function probeHostKey(options: {
     port,
     keyType: key.type,
     fingerprint: fingerprintOf(key.blob),
+    blob: key.blob,
     verdict: await options.knownHosts.check(host, port, key),
   }
 }
