@@ -1,0 +1,101 @@
+import { execFileSync, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import readline from 'node:readline'
+import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
+import { E2E_CARDS, E2E_TOKEN } from './e2eEnvironment.js'
+
+const repo = path.resolve(import.meta.dirname, '..')
+
+/** Newest modification time under a folder, to tell whether the built UI is older than its sources. */
+function newestMtime(folder: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+function buildUiIfStale(): void {
+  const built = path.join(repo, 'out/renderer/index.html')
+  const sources = Math.max(
+    newestMtime(path.join(repo, 'src/renderer')),
+    newestMtime(path.join(repo, 'src/shared')),
+  )
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return
+  execFileSync(path.join(repo, 'node_modules/.bin/electron-vite'), ['build'], { cwd: repo, stdio: 'inherit' })
+}
+
+/**
+ * Builds the UI when needed, writes the fixture cards into a temp folder and starts `creaturebox serve` on
+ * them with a known token, exactly as a user would from a terminal. The returned function stops it.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  buildUiIfStale()
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'creaturebox-e2e-'))
+  const card = (name: string) => path.join(root, name)
+  // Nights 2024-09-01/02, then 2024-09-04/05: the night of 2024-09-03 has no photos (the box failed).
+  await writeCardFixture(card(E2E_CARDS.dashboard), {
+    nights: 2,
+    perNight: 6,
+    photoKb: 40,
+    startNight: '2024-09-01',
+  })
+  await writeCardFixture(card(E2E_CARDS.dashboard), {
+    nights: 2,
+    perNight: 6,
+    photoKb: 40,
+    startNight: '2024-09-04',
+    odd: false,
+  })
+  await writeCardFixture(card(E2E_CARDS.cleanup), { nights: 2, perNight: 5, photoKb: 40, odd: false })
+  await writeCardFixture(card(E2E_CARDS.organize), {
+    nights: 2,
+    perNight: 5,
+    photoKb: 20,
+    layout: 'flat',
+    odd: false,
+  })
+  // Big enough that a backup is still running when the test acts on it (cancel, drive removed).
+  await writeCardFixture(card(E2E_CARDS.big), { nights: 2, perNight: 50, photoKb: 6000, odd: false })
+
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repo, 'bin/creaturebox.js'),
+      '--json',
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(root, 'data'),
+      ...Object.values(E2E_CARDS).flatMap((name) => ['--source', card(name)]),
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, CREATUREBOX_TOKEN: E2E_TOKEN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`creaturebox serve exited with ${code} before it listened`)),
+    )
+    readline.createInterface({ input: child.stdout }).once('line', resolve)
+  })
+  const { url } = JSON.parse(firstLine) as { url: string }
+  process.env['E2E_URL'] = url
+  process.env['E2E_ROOT'] = root
+
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    await fsp.rm(root, { recursive: true, force: true })
+  }
+}

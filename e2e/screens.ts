@@ -1,0 +1,36 @@
+import path from 'node:path'
+import type { Page, TestInfo } from '@playwright/test'
+
+/** Where screenshots of each main screen are kept after a run (gitignored, not wiped by Playwright). */
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../test-results/e2e-screens')
+
+export async function saveScreen(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  await testInfo.attach(name, { path: file, contentType: 'image/png' })
+}
+
+/** Opens the app as a user does: the address `serve` printed, with the token. */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor()
+}
+
+export async function openScreen(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Screens' })
+    .getByRole('button', { name: new RegExp(`^${name}`) })
+    .click()
+  await page.getByRole('heading', { level: 1, name }).waitFor()
+}
+
+/** Picks a source on the Sources screen (which then opens its dashboard). */
+export async function useSource(page: Page, sourcePath: string): Promise<void> {
+  await openScreen(page, 'Sources')
+  await page
+    .locator('li.source-row', { hasText: sourcePath })
+    .first()
+    .getByRole('button', { name: /Use|Open/ })
+    .click()
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+}

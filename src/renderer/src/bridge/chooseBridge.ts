@@ -1,0 +1,16 @@
+import type { CompanionBridge } from '../../../shared/bridge.js'
+import { createHttpBridge, takeAccessToken } from './httpBridge.js'
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a browser talking to `serve`. */
+    creaturebox?: CompanionBridge
+  }
+}
+
+/** Electron's preload bridge when the page runs in the app, else the HTTP client of `serve`. */
+export function chooseBridge(): { bridge: CompanionBridge; transport: 'electron' | 'http' } {
+  if (window.creaturebox) return { bridge: window.creaturebox, transport: 'electron' }
+  const token = takeAccessToken(window.location, window.history, window.sessionStorage)
+  return { bridge: createHttpBridge(token), transport: 'http' }
+}

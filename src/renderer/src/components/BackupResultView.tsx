@@ -1,0 +1,65 @@
+import type { BackupResult } from '../../../shared/storage.js'
+import { formatBytes } from '../format.js'
+
+/** What a finished backup did, per drive: verified copies, what was already there, what failed and why. */
+export function BackupResultView({ result }: { result: BackupResult }) {
+  return (
+    <section className="panel" aria-label="Backup result" data-testid="backup-result">
+      <h2>Result</h2>
+      <p>
+        {result.filesTotal} files ({formatBytes(result.bytesTotal)}) on the card,{' '}
+        {formatBytes(result.bytesCopied)} copied in {(result.durationMs / 1000).toFixed(1)} s.
+      </p>
+      <ul className="plain">
+        {result.destinations.map((destination) => (
+          <li
+            key={destination.destination}
+            className={destination.error ? 'destination failed' : 'destination'}
+          >
+            <strong>{destination.destination}</strong>
+            {destination.error ? (
+              <p className="error" role="alert">
+                This drive stopped: {destination.error.message}
+              </p>
+            ) : null}
+            <p data-testid="verified-counts">
+              {destination.copied} copied and verified, {destination.skipped} already verified there
+              {destination.failed.length > 0 ? `, ${destination.failed.length} failed` : ''}
+            </p>
+            <p className="muted">
+              Copy in <code>{destination.cardFolder}</code>
+              <br />
+              Manifest: <code data-testid="manifest-path">{destination.manifestPath}</code>
+            </p>
+            {destination.failed.length > 0 ? (
+              <ul className="failures">
+                {destination.failed.slice(0, 50).map((failure) => (
+                  <li key={failure.path}>
+                    {failure.path}: {failure.reason}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {result.failed.length > 0 ? (
+        <div className="warning">
+          {result.failed.length} files could not be read from the card:
+          <ul className="failures">
+            {result.failed.slice(0, 50).map((failure) => (
+              <li key={failure.path}>
+                {failure.path}: {failure.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {result.flagged.length > 0 ? (
+        <p className="muted">
+          {result.flagged.length} damaged or empty photos were copied as they are on the card.
+        </p>
+      ) : null}
+    </section>
+  )
+}

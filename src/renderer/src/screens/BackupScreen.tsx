@@ -1,0 +1,130 @@
+import { useMemo, useState, type FormEvent } from 'react'
+import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
+import type { CompanionErrorData } from '../../../shared/errors.js'
+import { isFinishedStatus } from '../../../shared/jobs.js'
+import { BackupResultSchema } from '../../../shared/storage.js'
+import { BackupResultView } from '../components/BackupResultView.js'
+import { ErrorMessage } from '../components/ErrorMessage.js'
+import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { formatBytes } from '../format.js'
+import { useJobsStore } from '../stores/jobsStore.js'
+import { useSettingsStore } from '../stores/settingsStore.js'
+import { useSourcesStore } from '../stores/sourcesStore.js'
+
+interface DestinationOption {
+  path: string
+  description: string
+}
+
+const isInside = (child: string, parent: string) =>
+  child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`)
+
+export function BackupScreen() {
+  const source = useSourcesStore((state) => state.selected)
+  const drives = useSourcesStore((state) => state.drives)
+  const saved = useSettingsStore((state) => state.settings?.destinations)
+  const updateSettings = useSettingsStore((state) => state.update)
+  const verify = useSettingsStore((state) => state.settings?.preferences.verifyBackups ?? true)
+  const jobId = useJobsStore((state) => state.lastStarted.backup)
+  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const startBackup = useJobsStore((state) => state.startBackup)
+  const [picked, setPicked] = useState<string[]>([])
+  const [newFolder, setNewFolder] = useState('')
+  const [error, setError] = useState<CompanionErrorData | undefined>()
+
+  // The laptop's own disk is never offered, nor the card itself.
+  const options = useMemo<DestinationOption[]>(() => {
+    const fromDrives = drives.filter(mayBeBackupDestination).flatMap((drive) =>
+      drive.mountpoints.map((mount) => ({
+        path: mount.path,
+        description: `${mount.label ?? drive.description}${drive.size ? ` · ${formatBytes(drive.size)}` : ''}${drive.isCreatureBoxCard ? ' · CreatureBox card' : ''}`,
+      })),
+    )
+    const known = new Set(fromDrives.map((option) => option.path))
+    const fromSettings = (saved ?? [])
+      .filter((path) => !known.has(path))
+      .map((path) => ({ path, description: 'Folder' }))
+    return [...fromDrives, ...fromSettings].filter(
+      (option) => !source || (!isInside(option.path, source) && !isInside(source, option.path)),
+    )
+  }, [drives, saved, source])
+
+  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const result = job?.status === 'completed' ? BackupResultSchema.safeParse(job.result) : undefined
+  const toggle = (path: string) =>
+    setPicked((current) => (current.includes(path) ? current.filter((p) => p !== path) : [...current, path]))
+
+  const addFolder = async (event: FormEvent) => {
+    event.preventDefault()
+    const folder = newFolder.trim()
+    if (!folder) return
+    const failure = await updateSettings({ destinations: [...(saved ?? []), folder] })
+    setError(failure)
+    if (!failure) {
+      setPicked((current) => [...new Set([...current, folder])])
+      setNewFolder('')
+    }
+  }
+  const start = async () => {
+    if (!source) return
+    const chosen = picked.filter((path) => options.some((option) => option.path === path))
+    setError(await startBackup({ source, destinations: chosen, verify }))
+  }
+
+  return (
+    <section className="screen">
+      <header className="screen-head">
+        <h1>Backup</h1>
+      </header>
+      <p className="muted source-line">{source ?? 'Choose a source first (Sources).'}</p>
+      <fieldset className="panel" disabled={isRunning}>
+        <legend>Back up to</legend>
+        {options.length === 0 ? (
+          <p className="muted">No backup drive found. Plug one in, or add a folder below.</p>
+        ) : null}
+        <ul className="plain choices">
+          {options.map((option) => (
+            <li key={option.path}>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={picked.includes(option.path)}
+                  onChange={() => toggle(option.path)}
+                />{' '}
+                <span className="path">{option.path}</span>{' '}
+                <span className="muted">{option.description}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+        <form className="inline-form" onSubmit={(event) => void addFolder(event)}>
+          <label>
+            Folder on a drive{' '}
+            <input
+              value={newFolder}
+              onChange={(event) => setNewFolder(event.target.value)}
+              placeholder="/media/me/BACKUP"
+            />
+          </label>
+          <button type="submit">Add</button>
+        </form>
+      </fieldset>
+      <div className="actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={!source || picked.length === 0 || isRunning}
+          onClick={() => void start()}
+        >
+          Start backup{picked.length > 1 ? ` to ${picked.length} drives` : ''}
+        </button>
+        <span className="muted">
+          {verify ? 'Every copy is re-read and checked by hash.' : 'Copies are not verified.'}
+        </span>
+      </div>
+      <ErrorMessage error={error} title="Backup did not start" />
+      {jobId ? <JobProgressPanel jobId={jobId} label="Backup" /> : null}
+      {result?.success ? <BackupResultView result={result.data} /> : null}
+    </section>
+  )
+}

@@ -1,0 +1,3 @@
+export function BoxesPanel() {
+  return null
+}

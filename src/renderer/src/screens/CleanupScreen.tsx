@@ -1,0 +1,189 @@
+import { useState } from 'react'
+import type { CompanionErrorData } from '../../../shared/errors.js'
+import { isFinishedStatus } from '../../../shared/jobs.js'
+import { CleanupPlanSchema, type CleanupPlan } from '../../../shared/storage.js'
+import { callCompanion } from '../bridge/companion.js'
+import { ErrorMessage } from '../components/ErrorMessage.js'
+import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { VirtualList } from '../components/VirtualList.js'
+import { formatBytes } from '../format.js'
+import { useJobsStore } from '../stores/jobsStore.js'
+import { useSettingsStore } from '../stores/settingsStore.js'
+import { useSourcesStore } from '../stores/sourcesStore.js'
+import { usePreview } from '../usePreview.js'
+
+export function CleanupScreen() {
+  const source = useSourcesStore((state) => state.selected)
+  const settings = useSettingsStore((state) => state.settings)
+  const jobId = useJobsStore((state) => state.lastStarted.cleanup)
+  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const startCleanup = useJobsStore((state) => state.startCleanup)
+  const [daysText, setDaysText] = useState<string | undefined>()
+  const [excluded, setExcluded] = useState<string[]>([])
+  const [startError, setStartError] = useState<CompanionErrorData | undefined>()
+  const preview = usePreview<CleanupPlan>()
+
+  const daysToKeep = Number(daysText ?? settings?.preferences.daysToKeep ?? 30)
+  const isValidDays = Number.isInteger(daysToKeep) && daysToKeep >= 0
+  const backups = (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
+  const input = source ? { source, daysToKeep, requireBackupAt: backups } : undefined
+  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const result = job?.status === 'completed' ? CleanupPlanSchema.safeParse(job.result) : undefined
+  const plan = preview.value
+
+  const runPreview = () => {
+    if (input && isValidDays) void preview.run(() => callCompanion('storage.cleanupPlan', input))
+  }
+  const confirm = async () => {
+    if (!input) return
+    const failure = await startCleanup(input)
+    setStartError(failure)
+    if (!failure) preview.clear()
+  }
+
+  return (
+    <section className="screen">
+      <header className="screen-head">
+        <h1>Cleanup</h1>
+      </header>
+      <p className="muted source-line">{source ?? 'Choose a source first (Sources).'}</p>
+      <fieldset className="panel" disabled={isRunning}>
+        <legend>What to free</legend>
+        <label>
+          Keep the last{' '}
+          <input
+            type="number"
+            min={0}
+            className="narrow"
+            value={daysText ?? String(settings?.preferences.daysToKeep ?? 30)}
+            onChange={(event) => {
+              setDaysText(event.target.value)
+              preview.clear()
+            }}
+            aria-invalid={!isValidDays}
+          />{' '}
+          days on the card
+        </label>
+        <p className="muted">
+          A photo is deleted only when one of these backups holds a copy verified by hash; everything else is
+          refused.
+        </p>
+        {(settings?.destinations ?? []).length === 0 ? (
+          <p className="warning">
+            No backup drive known yet: back the card up first, or every photo will be refused.
+          </p>
+        ) : (
+          <ul className="plain choices">
+            {(settings?.destinations ?? []).map((path) => (
+              <li key={path}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={!excluded.includes(path)}
+                    onChange={() => {
+                      setExcluded((current) =>
+                        current.includes(path) ? current.filter((p) => p !== path) : [...current, path],
+                      )
+                      preview.clear()
+                    }}
+                  />{' '}
+                  <span className="path">{path}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+        <button type="button" onClick={runPreview} disabled={!source || !isValidDays || preview.loading}>
+          {preview.loading ? 'Checking every photo…' : 'Preview cleanup'}
+        </button>
+      </fieldset>
+      <ErrorMessage error={preview.error} title="Preview failed" />
+      {plan ? (
+        <section className="panel" aria-label="Cleanup plan" data-testid="cleanup-plan">
+          <h2>Plan (nothing deleted yet)</h2>
+          <dl className="figures">
+            <div>
+              <dt>Photos to delete</dt>
+              <dd data-testid="plan-delete-count">{plan.toDelete.length}</dd>
+            </div>
+            <div>
+              <dt>Space freed</dt>
+              <dd data-testid="plan-bytes">{formatBytes(plan.bytesToFree)}</dd>
+            </div>
+            <div>
+              <dt>Refused (no verified backup)</dt>
+              <dd data-testid="plan-refused-count">{plan.refused.length}</dd>
+            </div>
+          </dl>
+          <p className="muted">Photos captured before {plan.cutoff.replace('T', ' ')} are candidates.</p>
+          {plan.refused.length > 0 ? (
+            <>
+              <h3>Refused</h3>
+              <VirtualList
+                items={plan.refused}
+                rowHeight={28}
+                height={160}
+                label="Refused photos"
+                getKey={(failure) => failure.path}
+                renderRow={(failure) => (
+                  <span className="row-text">
+                    {failure.path} — {failure.reason}
+                  </span>
+                )}
+              />
+            </>
+          ) : null}
+          {plan.toDelete.length > 0 ? (
+            <>
+              <h3>To delete</h3>
+              <VirtualList
+                items={plan.toDelete}
+                rowHeight={28}
+                height={160}
+                label="Photos to delete"
+                getKey={(photo) => photo.path}
+                renderRow={(photo) => (
+                  <span className="row-text">
+                    {photo.path} ({formatBytes(photo.size)}) — backed up at {photo.backupAt}
+                  </span>
+                )}
+              />
+            </>
+          ) : null}
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={plan.toDelete.length === 0 || isRunning}
+              onClick={() => void confirm()}
+            >
+              Delete {plan.toDelete.length} photos ({formatBytes(plan.bytesToFree)})
+            </button>
+            <button type="button" onClick={preview.clear}>
+              Keep everything
+            </button>
+          </div>
+        </section>
+      ) : null}
+      <ErrorMessage error={startError} title="Cleanup did not start" />
+      {jobId ? <JobProgressPanel jobId={jobId} label="Cleanup" /> : null}
+      {result?.success ? (
+        <section className="panel" aria-label="Cleanup result" data-testid="cleanup-result">
+          <h2>Result</h2>
+          <p>
+            Deleted {result.data.deleted} photos, freed {formatBytes(result.data.bytesFreed)}.{' '}
+            {result.data.refused.length > 0
+              ? `${result.data.refused.length} refused (no verified backup). `
+              : ''}
+            {result.data.failed.length > 0 ? `${result.data.failed.length} failed.` : ''}
+          </p>
+          {result.data.failed.map((failure) => (
+            <p key={failure.path} className="error">
+              {failure.path}: {failure.reason}
+            </p>
+          ))}
+        </section>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,130 @@
+import { useState } from 'react'
+import type { CompanionErrorData } from '../../../shared/errors.js'
+import { isFinishedStatus } from '../../../shared/jobs.js'
+import { OrganizeResultSchema, type OrganizeBy, type OrganizeResult } from '../../../shared/storage.js'
+import { callCompanion } from '../bridge/companion.js'
+import { ErrorMessage } from '../components/ErrorMessage.js'
+import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { VirtualList } from '../components/VirtualList.js'
+import { useJobsStore } from '../stores/jobsStore.js'
+import { useSettingsStore } from '../stores/settingsStore.js'
+import { useSourcesStore } from '../stores/sourcesStore.js'
+import { usePreview } from '../usePreview.js'
+
+export function OrganizeScreen() {
+  const source = useSourcesStore((state) => state.selected)
+  const preferred = useSettingsStore((state) => state.settings?.preferences.organizeBy ?? 'night')
+  const jobId = useJobsStore((state) => state.lastStarted.organize)
+  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const startOrganize = useJobsStore((state) => state.startOrganize)
+  const [chosenBy, setChosenBy] = useState<OrganizeBy | undefined>()
+  const [isUndo, setIsUndo] = useState(false)
+  const [startError, setStartError] = useState<CompanionErrorData | undefined>()
+  const preview = usePreview<OrganizeResult>()
+  const by = chosenBy ?? preferred
+  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const result = job?.status === 'completed' ? OrganizeResultSchema.safeParse(job.result) : undefined
+  const plan = preview.value
+
+  const runPreview = (undo: boolean) => {
+    if (!source) return
+    setIsUndo(undo)
+    void preview.run(() => callCompanion('storage.organizePlan', { source, by, undo }))
+  }
+  const confirm = async () => {
+    if (!source) return
+    const failure = await startOrganize({ source, by, undo: isUndo })
+    setStartError(failure)
+    if (!failure) preview.clear()
+  }
+
+  return (
+    <section className="screen">
+      <header className="screen-head">
+        <h1>Organize</h1>
+      </header>
+      <p className="muted source-line">{source ?? 'Choose a source first (Sources).'}</p>
+      <fieldset className="panel" disabled={isRunning}>
+        <legend>Sort photos into folders</legend>
+        <div role="radiogroup" aria-label="Folder per" className="choices-row">
+          {(['night', 'date'] as const).map((option) => (
+            <label key={option}>
+              <input
+                type="radio"
+                name="organize-by"
+                checked={by === option}
+                onChange={() => {
+                  setChosenBy(option)
+                  preview.clear()
+                }}
+              />{' '}
+              {option === 'night' ? 'By night (noon to noon, named by the evening)' : 'By calendar date'}
+            </label>
+          ))}
+        </div>
+        <div className="actions">
+          <button type="button" onClick={() => runPreview(false)} disabled={!source || preview.loading}>
+            Preview moves
+          </button>
+          <button type="button" onClick={() => runPreview(true)} disabled={!source || preview.loading}>
+            Preview undo of the last organize
+          </button>
+        </div>
+      </fieldset>
+      <ErrorMessage error={preview.error} title="Preview failed" />
+      {plan ? (
+        <section className="panel" aria-label="Organize plan" data-testid="organize-plan">
+          <h2>{isUndo ? 'Undo plan' : 'Plan'} (nothing moved yet)</h2>
+          <p data-testid="plan-move-count">
+            {plan.moves.length === 0
+              ? isUndo
+                ? 'There is no organize to undo.'
+                : 'Every photo is already in its folder.'
+              : `${plan.moves.length} files to move${plan.moves.some((move) => move.kind === 'dedupe') ? ' (identical duplicates are removed instead)' : ''}`}
+          </p>
+          {plan.moves.length > 0 ? (
+            <>
+              <VirtualList
+                items={plan.moves}
+                rowHeight={28}
+                height={220}
+                label="Planned moves"
+                getKey={(move) => `${move.from}→${move.to}`}
+                renderRow={(move) => (
+                  <span className="row-text">
+                    {move.from} → {move.to}
+                    {move.kind === 'dedupe' ? ' (duplicate)' : ''}
+                  </span>
+                )}
+              />
+              <div className="actions">
+                <button type="button" className="primary" disabled={isRunning} onClick={() => void confirm()}>
+                  {isUndo ? 'Undo' : 'Move'} {plan.moves.length} files
+                </button>
+                <button type="button" onClick={preview.clear}>
+                  Leave as is
+                </button>
+              </div>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+      <ErrorMessage error={startError} title="Organize did not start" />
+      {jobId ? <JobProgressPanel jobId={jobId} label="Organize" /> : null}
+      {result?.success ? (
+        <section className="panel" aria-label="Organize result" data-testid="organize-result">
+          <h2>Result</h2>
+          <p>
+            {result.data.undo ? 'Restored' : 'Moved'} {result.data.done} files
+            {result.data.failed.length > 0 ? `, ${result.data.failed.length} failed` : ''}.
+          </p>
+          {result.data.failed.map((failure) => (
+            <p key={failure.path} className="error">
+              {failure.path}: {failure.reason}
+            </p>
+          ))}
+        </section>
+      ) : null}
+    </section>
+  )
+}
