@@ -3,7 +3,6 @@ import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import prettyBytes from 'pretty-bytes'
-import { writeCardFixture } from '../../core/fixtures/cardFixture.js'
 import type { BackupResult } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
 import { exitCodeOfUnfinished } from '../jobOutcome.js'
@@ -21,6 +20,7 @@ export function registerDemo(program: Command): void {
       const output = command.optsWithGlobals<{ json: boolean }>()
       const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'creaturebox-demo-'))
       try {
+        const { writeCardFixture } = await import('../../core/fixtures/cardFixture.js')
         const card = await writeCardFixture(path.join(dir, 'CREATUREBOX'), {
           nights: 3,
           perNight: 30,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import prettyBytes from 'pretty-bytes'
-import { writeCardFixture } from '../../core/fixtures/cardFixture.js'
 import { printResult } from '../output.js'
 
 export const positiveInteger = (value: string): number => {
@@ -27,6 +26,8 @@ export function registerFixture(program: Command): void {
         command: Command,
       ) => {
         const global = command.optsWithGlobals<{ json: boolean }>()
+        // sharp (the JPEG encoder) loads only for the commands that make photos.
+        const { writeCardFixture } = await import('../../core/fixtures/cardFixture.js')
         const card = await writeCardFixture(dir, options)
         printResult(
           global,

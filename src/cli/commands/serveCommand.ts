@@ -1,13 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { createCompanion } from '../../core/companion.js'
 import { TOKEN_QUERY_PARAMETER } from '../../shared/httpApi.js'
 import { newAccessToken } from '../serve/accessToken.js'
-import { createServeServer } from '../serve/httpServer.js'
 import { defaultServeDataDir } from '../serve/serveDataDir.js'
+import { packageRoot } from '../packageRoot.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 const port = (value: string): number => {
@@ -19,7 +17,7 @@ const port = (value: string): number => {
 }
 
 /** `out/renderer` of this package, when `npm run build` has made it. */
-const builtRendererDir = fileURLToPath(new URL('../../../out/renderer/', import.meta.url))
+const builtRendererDir = (): string => path.join(packageRoot(), 'out', 'renderer')
 
 interface ServeOptions {
   port: number
@@ -48,7 +46,7 @@ export function registerServe(program: Command): void {
     )
     .option('--token <token>', 'access token (default: $CREATUREBOX_TOKEN, else a random one)')
     .option('--data-dir <dir>', 'where settings and job history are kept', defaultServeDataDir())
-    .option('--ui <dir>', 'built renderer to serve', builtRendererDir)
+    .option('--ui <dir>', 'built renderer to serve', builtRendererDir())
     .action(async (options: ServeOptions, command: Command) => {
       const global = command.optsWithGlobals<{ json: boolean }>()
       const token = options.token ?? process.env['CREATUREBOX_TOKEN'] ?? newAccessToken()
@@ -62,6 +60,11 @@ export function registerServe(program: Command): void {
           `creaturebox: no built UI in ${options.ui}; serving the API only (run npm run build)\n`,
         )
 
+      // The whole app (ssh2, ioredis, the HTTP server) loads only for serve, not for every card command.
+      const [{ createCompanion }, { createServeServer }] = await Promise.all([
+        import('../../core/companion.js'),
+        import('../serve/httpServer.js'),
+      ])
       const companion = await createCompanion({
         dataDir: path.resolve(options.dataDir),
         watchDrives: true,

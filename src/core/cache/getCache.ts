@@ -2,7 +2,6 @@ import { isCompanionError } from '../errors.js'
 import type { Cache, CacheLogger } from './cache.js'
 import { FallbackCache } from './fallbackCache.js'
 import { MemoryCache } from './memoryCache.js'
-import { connectRedisCache, DEFAULT_CONNECT_TIMEOUT_MS } from './redisCache.js'
 
 export interface CacheConfig {
   /** e.g. `redis://127.0.0.1:6379/0`; without it the cache lives in memory. */
@@ -35,8 +34,10 @@ export async function getCache(config: CacheConfig = {}): Promise<Cache> {
   })
   if (!config.redisUrl) return memory
   try {
+    // Loaded only when asked for: ioredis is the heaviest module a CLI run would otherwise start with.
+    const { connectRedisCache } = await import('./redisCache.js')
     const redis = await connectRedisCache(config.redisUrl, {
-      connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      connectTimeoutMs: config.connectTimeoutMs,
       commandTimeoutMs: config.commandTimeoutMs,
       defaultTtlMs: config.defaultTtlMs,
       keyPrefix: config.keyPrefix,

@@ -3,7 +3,7 @@ import { CompanionError } from '../errors.js'
 import { defaultKnownHostsPath } from './appDataDir.js'
 import { LocalSource } from './localSource.js'
 import type { PhotoSource } from './photoSource.js'
-import { SftpSource, type SftpSourceOptions } from './sftpSource.js'
+import type { SftpSourceOptions } from './sftpSource.js'
 
 /** How to reach a box named by an `sftp://` ref; ignored for a local card or folder. */
 export type BoxConnectionOptions = Partial<Omit<SftpSourceOptions, 'ref'>>
@@ -13,6 +13,8 @@ export async function openSource(ref: string, box: BoxConnectionOptions = {}): P
   if (!isSftpRef(ref)) return LocalSource.open(ref)
   const parsed = parseSftpRef(ref)
   if (!parsed.ok) throw new CompanionError('INVALID_INPUT', parsed.message)
+  // ssh2 loads only for a box: it would double the start-up time of every command on a card.
+  const { SftpSource } = await import('./sftpSource.js')
   return SftpSource.open({
     ...box,
     ref: parsed.ref,

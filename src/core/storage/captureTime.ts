@@ -1,4 +1,3 @@
-import exifr from 'exifr'
 import { isValidWallClock, type WallClock } from '../../shared/night.js'
 import { parsePhotoName } from '../../shared/photoName.js'
 import type { CaptureTimeOrigin, PhotoFlag } from '../../shared/storage.js'
@@ -66,6 +65,8 @@ export async function exifCaptureTime(head: Uint8Array): Promise<WallClock | und
   if (head.length < 4) return undefined
   try {
     // reviveValues: false keeps EXIF's zone-less string; a revived Date would be read in this computer's zone.
+    // Imported on first use: a card of Mothbox-named photos never needs an EXIF parser.
+    const { default: exifr } = await import('exifr')
     const tags: unknown = await exifr.parse(head, {
       pick: ['DateTimeOriginal', 'CreateDate'],
       reviveValues: false,

@@ -1,0 +1,30 @@
+// Bundles the CLI into one file (dependencies stay in node_modules) so `creaturebox` starts without
+// compiling TypeScript module by module: bin/creaturebox.js runs it while it is newer than every source.
+import fs from 'node:fs'
+import { build } from 'esbuild'
+
+// The folder can be given (tests build a copy of their own); chunks of an earlier build must not linger.
+const outdir = process.argv[2] ?? 'out/cli'
+fs.rmSync(outdir, { recursive: true, force: true })
+await build({
+  entryPoints: { creaturebox: 'src/cli/main.ts' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  // Modules imported on demand (ssh2, ioredis, sharp behind them) stay in their own chunks, so a command
+  // loads only what it uses.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Pure-JS dependencies are bundled too: loading zod alone as ~100 separate modules cost more than all of
+  // a no-op backup's own work. Native and heavy ones stay in node_modules and load on demand.
+  external: ['electron', 'sharp', 'ssh2', 'ssh2-sftp-client', 'cpu-features', 'ioredis', 'drivelist'],
+  // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+})
