@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { addBoxOptions } from './boxOptions.js'
 import { registerBackup } from './commands/backupCommand.js'
 import { registerCleanup } from './commands/cleanupCommand.js'
 import { registerDemo } from './commands/demoCommand.js'
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output on stdout', false)
     .showHelpAfterError()
     .exitOverride()
+  addBoxOptions(program)
   for (const register of [
     registerStats,
     registerBackup,

@@ -20,6 +20,14 @@ export class CompanionError extends Error {
 
 export const isCompanionError = (error: unknown): error is CompanionError => error instanceof CompanionError
 
+/**
+ * The whole source is out of reach, not one file: a box whose reconnect attempts are spent, or that now
+ * refuses us. Operations stop on it instead of failing every remaining file the same way.
+ */
+export const isSourceGone = (error: unknown): boolean =>
+  isCompanionError(error) &&
+  (error.code === 'CONNECTION_FAILED' || error.code === 'HOST_KEY_MISMATCH' || error.code === 'AUTH_FAILED')
+
 /** Node's errno code of a failed fs call, if any. */
 export const errnoCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'

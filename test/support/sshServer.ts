@@ -26,7 +26,11 @@ export interface SshServer {
   replaceHostKey(): Promise<void>
   /** Kills the sshd processes serving current sessions (the link drops); the listener stays up. */
   killSessions(): Promise<number>
+  /** The processes serving current sessions, to kill at an exact moment with `process.kill`. */
+  sessionPids(): Promise<number[]>
   stop(): Promise<void>
+  /** Starts a stopped server again on the same port with the same keys. */
+  start(): Promise<void>
   /** Stops the server and removes its folder. */
   dispose(): Promise<void>
 }
@@ -153,7 +157,9 @@ export async function startSshServer(): Promise<SshServer> {
       await start()
     },
     killSessions,
+    sessionPids: () => descendantsOf(child?.pid),
     stop,
+    start,
     dispose: async () => {
       await stop()
       await fsp.rm(dir, { recursive: true, force: true })

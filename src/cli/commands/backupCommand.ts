@@ -6,6 +6,7 @@ import { exitCodeOfUnfinished } from '../jobOutcome.js'
 import { printResult } from '../output.js'
 import { runAsJob } from '../runAsJob.js'
 import { withManager } from '../withManager.js'
+import { boxOptionsOf } from '../boxOptions.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -13,7 +14,7 @@ export function registerBackup(program: Command): void {
   program
     .command('backup')
     .description('copy a card to one or more drives, verifying every copy by hash')
-    .argument('<path>', 'mounted card or folder')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
     .requiredOption('--to <dest>', 'backup drive or folder (repeat for several drives)', collect)
     .option('--no-verify', 'skip re-reading the copies (they are then not recorded as verified)')
     .option('--full', 'copy everything again, even files already verified at the destination')
@@ -24,27 +25,31 @@ export function registerBackup(program: Command): void {
         command: Command,
       ) => {
         const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(sourcePath, async (manager) => {
-          const job = await runAsJob(
-            'Backup',
-            ({ signal, progress }) =>
-              manager.backupPhotos(options.to, {
-                incremental: !options.full,
-                verify: options.verify,
-                signal,
-                onProgress: progress,
-              }),
-            { quiet: output.json },
-          )
-          const code = exitCodeOfUnfinished(job, output)
-          if (code !== undefined) return void (process.exitCode = code)
-          const result = job.result as BackupResult
-          printResult(output, result, () => describeBackup(result))
-          const anyFailure =
-            result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
-          const allFailed = result.destinations.every((d) => d.error)
-          process.exitCode = allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
-        })
+        await withManager(
+          sourcePath,
+          async (manager) => {
+            const job = await runAsJob(
+              'Backup',
+              ({ signal, progress }) =>
+                manager.backupPhotos(options.to, {
+                  incremental: !options.full,
+                  verify: options.verify,
+                  signal,
+                  onProgress: progress,
+                }),
+              { quiet: output.json },
+            )
+            const code = exitCodeOfUnfinished(job, output)
+            if (code !== undefined) return void (process.exitCode = code)
+            const result = job.result as BackupResult
+            printResult(output, result, () => describeBackup(result))
+            const anyFailure =
+              result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
+            const allFailed = result.destinations.every((d) => d.error)
+            process.exitCode = allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
+          },
+          boxOptionsOf(command),
+        )
       },
     )
 }

@@ -6,6 +6,7 @@ import { exitCodeOfUnfinished } from '../jobOutcome.js'
 import { printResult } from '../output.js'
 import { runAsJob } from '../runAsJob.js'
 import { withManager } from '../withManager.js'
+import { boxOptionsOf } from '../boxOptions.js'
 import { positiveInteger } from './fixtureCommand.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -14,7 +15,7 @@ export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
     .description('delete photos older than N days, only those with a hash-verified backup')
-    .argument('<path>', 'mounted card or folder')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
     .requiredOption('--keep-days <n>', 'keep photos captured in the last N days', positiveInteger)
     .option(
       '--require-backup <dest>',
@@ -30,24 +31,28 @@ export function registerCleanup(program: Command): void {
         command: Command,
       ) => {
         const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(sourcePath, async (manager) => {
-          const job = await runAsJob(
-            options.dryRun ? 'Planning cleanup' : 'Cleanup',
-            ({ signal, progress }) =>
-              manager.cleanupOldPhotos(options.keepDays, {
-                dryRun: Boolean(options.dryRun),
-                requireBackupAt: options.requireBackup,
-                signal,
-                onProgress: progress,
-              }),
-            { quiet: output.json },
-          )
-          const code = exitCodeOfUnfinished(job, output)
-          if (code !== undefined) return void (process.exitCode = code)
-          const plan = job.result as CleanupPlan
-          printResult(output, plan, () => describeCleanup(plan))
-          process.exitCode = plan.refused.length > 0 || plan.failed.length > 0 ? EXIT.partial : EXIT.ok
-        })
+        await withManager(
+          sourcePath,
+          async (manager) => {
+            const job = await runAsJob(
+              options.dryRun ? 'Planning cleanup' : 'Cleanup',
+              ({ signal, progress }) =>
+                manager.cleanupOldPhotos(options.keepDays, {
+                  dryRun: Boolean(options.dryRun),
+                  requireBackupAt: options.requireBackup,
+                  signal,
+                  onProgress: progress,
+                }),
+              { quiet: output.json },
+            )
+            const code = exitCodeOfUnfinished(job, output)
+            if (code !== undefined) return void (process.exitCode = code)
+            const plan = job.result as CleanupPlan
+            printResult(output, plan, () => describeCleanup(plan))
+            process.exitCode = plan.refused.length > 0 || plan.failed.length > 0 ? EXIT.partial : EXIT.ok
+          },
+          boxOptionsOf(command),
+        )
       },
     )
 }

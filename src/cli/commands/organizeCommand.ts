@@ -6,12 +6,13 @@ import { exitCodeOfUnfinished } from '../jobOutcome.js'
 import { printResult } from '../output.js'
 import { runAsJob } from '../runAsJob.js'
 import { withManager } from '../withManager.js'
+import { boxOptionsOf } from '../boxOptions.js'
 
 export function registerOrganize(program: Command): void {
   program
     .command('organize')
     .description('move photos and their sidecars into YYYY-MM-DD folders (by capture date or night)')
-    .argument('<path>', 'mounted card or folder')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
     .addOption(
       new Option('--by <kind>', 'folder per calendar date or per night')
         .choices(['date', 'night'])
@@ -26,25 +27,29 @@ export function registerOrganize(program: Command): void {
         command: Command,
       ) => {
         const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(sourcePath, async (manager) => {
-          const job = await runAsJob(
-            'Organize',
-            ({ signal, progress }) =>
-              manager.organizePhotosByDate({
-                by: options.by,
-                dryRun: Boolean(options.dryRun),
-                undo: Boolean(options.undo),
-                signal,
-                onProgress: progress,
-              }),
-            { quiet: output.json },
-          )
-          const code = exitCodeOfUnfinished(job, output)
-          if (code !== undefined) return void (process.exitCode = code)
-          const result = job.result as OrganizeResult
-          printResult(output, result, () => describeOrganize(result))
-          process.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok
-        })
+        await withManager(
+          sourcePath,
+          async (manager) => {
+            const job = await runAsJob(
+              'Organize',
+              ({ signal, progress }) =>
+                manager.organizePhotosByDate({
+                  by: options.by,
+                  dryRun: Boolean(options.dryRun),
+                  undo: Boolean(options.undo),
+                  signal,
+                  onProgress: progress,
+                }),
+              { quiet: output.json },
+            )
+            const code = exitCodeOfUnfinished(job, output)
+            if (code !== undefined) return void (process.exitCode = code)
+            const result = job.result as OrganizeResult
+            printResult(output, result, () => describeOrganize(result))
+            process.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok
+          },
+          boxOptionsOf(command),
+        )
       },
     )
 }

@@ -2,20 +2,25 @@ import type { Command } from 'commander'
 import prettyBytes from 'pretty-bytes'
 import type { StorageStats } from '../../shared/storage.js'
 import { withManager } from '../withManager.js'
+import { boxOptionsOf } from '../boxOptions.js'
 import { printResult } from '../output.js'
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
     .description('show capacity, free space, photos and photos per night of a card or folder')
-    .argument('<path>', 'mounted card or folder')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
     .option('--refresh', 'ignore cached figures and read the card again')
     .action(async (sourcePath: string, options: { refresh?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<{ json: boolean }>()
-      await withManager(sourcePath, async (manager) => {
-        const stats = await manager.getStorageStats({ refresh: options.refresh })
-        printResult(global, stats, () => describeStats(stats))
-      })
+      await withManager(
+        sourcePath,
+        async (manager) => {
+          const stats = await manager.getStorageStats({ refresh: options.refresh })
+          printResult(global, stats, () => describeStats(stats))
+        },
+        boxOptionsOf(command),
+      )
     })
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, DestinationResult, FileFailure, PhotoFlag } from '../../shared/storage.js'
-import { CompanionError, describeError, errnoCode } from '../errors.js'
+import { CompanionError, describeError, errnoCode, isSourceGone } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import { cardFolderName } from './backupFolder.js'
 import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
@@ -286,6 +286,8 @@ async function copyOne(
   } catch (error) {
     await discard(targets)
     if (options.signal?.aborted) throw cancelled()
+    // A box out of reach for good (its reconnect attempts spent) fails the job with its own clear message.
+    if (isSourceGone(error)) throw error
     if (errnoCode(error) === 'ENOENT') {
       return {
         path: file.path,
