@@ -252,6 +252,7 @@ async function authMethodsOf(
       type: 'publickey',
       username,
       key: await readPrivateKey(auth.privateKeyPath, auth.passphrase),
+      ...(auth.passphrase === undefined ? {} : { passphrase: auth.passphrase }),
     })
   }
   const agent =
