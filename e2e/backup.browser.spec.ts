@@ -1,0 +1,120 @@
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { isPhoto, listFiles, sha256 } from './cardFiles.js'
+import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
+import { openApp, openScreen, saveScreen, useSource } from './screens.js'
+
+/** Adds a folder as a destination on the Backup screen (it is then also remembered in the settings). */
+async function addDestination(page: Page, folder: string): Promise<void> {
+  await page.getByLabel('Folder on a drive').fill(folder)
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(
+    page.getByRole('checkbox', { name: new RegExp(folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
+  ).toBeChecked()
+}
+
+const percentOf = async (page: Page) =>
+  Number((await page.getByTestId('job-percent').textContent())?.replace(/\D/g, '') || 0)
+
+test('a backup runs to 100 % and every photo at the destination matches the card by hash', async ({
+  page,
+}, testInfo) => {
+  const card = cardPath('dashboard')
+  const destination = path.join(e2eRoot(), 'DRIVE_A')
+  await fsp.mkdir(destination)
+
+  await openApp(page, serveUrl())
+  await useSource(page, card)
+  await openScreen(page, 'Backup')
+  await addDestination(page, destination)
+  await page.getByRole('button', { name: /^Start backup/ }).click()
+
+  const progress = page.getByRole('progressbar', { name: 'Backup progress' })
+  await expect(progress).toHaveAttribute('aria-valuenow', '100')
+  await expect(page.getByTestId('job-status')).toHaveText('Done')
+  const result = page.getByTestId('backup-result')
+  const cardFiles = await listFiles(card)
+  const photos = cardFiles.filter(isPhoto)
+  await expect(result.getByTestId('verified-counts')).toContainText(`${cardFiles.length} copied and verified`)
+  const manifest = await result.getByTestId('manifest-path').textContent()
+  expect(manifest).toContain(destination)
+  await saveScreen(page, testInfo, 'backup-done')
+
+  // The copy, checked independently of the companion: same files, same bytes.
+  const [cardFolder] = await fsp.readdir(destination)
+  const copyRoot = path.join(destination, cardFolder!)
+  const copied = await listFiles(copyRoot)
+  for (const photo of photos) {
+    expect(copied, photo).toContain(photo)
+    expect(await sha256(path.join(copyRoot, photo)), photo).toBe(await sha256(path.join(card, photo)))
+  }
+  await fsp.access(manifest!.trim())
+
+  // The run is kept when the user looks elsewhere and comes back.
+  await openScreen(page, 'Dashboard')
+  await openScreen(page, 'Backup')
+  await expect(page.getByTestId('backup-result')).toBeVisible()
+})
+
+test('a running backup can be cancelled, and says so', async ({ page }) => {
+  const destination = path.join(e2eRoot(), 'DRIVE_CANCEL')
+  await fsp.mkdir(destination)
+  await openApp(page, serveUrl())
+  await useSource(page, cardPath('big'))
+  await openScreen(page, 'Backup')
+  await addDestination(page, destination)
+  await page.getByRole('button', { name: /^Start backup/ }).click()
+  await expect(page.getByTestId('job-status')).toHaveText('Running')
+  await page.getByRole('button', { name: 'Cancel' }).click()
+  await expect(page.getByTestId('job-status')).toHaveText('Cancelled')
+  await expect(page.getByText('Stopped on request')).toBeVisible()
+  expect(await percentOf(page)).toBeLessThan(100)
+  // No half-written file is left under its final name.
+  const copies = await listFiles(destination)
+  expect(copies.filter((file) => file.endsWith('.creaturebox-partial'))).toEqual([])
+})
+
+test('a drive removed during a backup is reported in words, and the other drive completes', async ({
+  page,
+}, testInfo) => {
+  const kept = path.join(e2eRoot(), 'DRIVE_KEPT')
+  const pulled = path.join(e2eRoot(), 'DRIVE_PULLED')
+  await fsp.mkdir(kept)
+  await fsp.mkdir(pulled)
+  await openApp(page, serveUrl())
+  await useSource(page, cardPath('big'))
+  await openScreen(page, 'Backup')
+  await addDestination(page, kept)
+  await addDestination(page, pulled)
+  await page.getByRole('button', { name: /^Start backup to 2 drives/ }).click()
+  await expect.poll(() => percentOf(page)).toBeGreaterThan(0)
+
+  // Unplugged: the folder is gone and a file now sits where it was, so nothing can be written there again.
+  await fsp.rm(pulled, { recursive: true, force: true, maxRetries: 5 })
+  await fsp.writeFile(pulled, 'not a drive')
+
+  await expect(page.getByTestId('job-status')).toHaveText('Done')
+  const result = page.getByTestId('backup-result')
+  const pulledEntry = result.locator('li.destination', { hasText: pulled })
+  await expect(pulledEntry.getByRole('alert')).toContainText(
+    /This drive stopped: Writing to .*DRIVE_PULLED failed .*unplugged/,
+  )
+  await expect(pulledEntry).not.toContainText(/\bat \S+:\d+:\d+/)
+  const keptEntry = result.locator('li.destination', { hasText: kept })
+  await expect(keptEntry.getByRole('alert')).toHaveCount(0)
+  await saveScreen(page, testInfo, 'backup-drive-removed')
+})
+
+test('the jobs screen lists runs with their status and clears finished ones', async ({ page }, testInfo) => {
+  await openApp(page, serveUrl())
+  await openScreen(page, 'Jobs')
+  const list = page.getByRole('list', { name: 'Jobs' })
+  await expect(list.locator('.job-row[data-status="completed"]').first()).toBeVisible()
+  await expect(list.locator('.job-row[data-status="cancelled"]').first()).toBeVisible()
+  await saveScreen(page, testInfo, 'jobs')
+  await page.getByLabel('Clear').selectOption({ label: 'all finished jobs' })
+  await page.getByRole('button', { name: 'Clear', exact: true }).click()
+  await expect(page.getByRole('status')).toContainText(/Removed \d+ jobs/)
+  await expect(page.getByText('No jobs yet.')).toBeVisible()
+})
