@@ -1,24 +1,37 @@
 import { spawnSync } from 'node:child_process'
 
-export interface Measurement {
-  label: string
-  seconds: number
-}
-
-/** Runs a command to completion and returns its wall time; a failing command ends the benchmark. */
-export function timeCommand(label: string, command: string, args: string[]): Measurement {
+/** Runs a command to completion and returns its wall time in seconds; a failing command ends the benchmark. */
+export function timeCommand(label: string, command: string, args: string[]): number {
   const started = process.hrtime.bigint()
   const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (run.status !== 0) {
     throw new Error(`${label}: ${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}`)
   }
-  return { label, seconds }
+  return seconds
 }
 
 /** Flushes dirty pages so one run's writes are not paid for by the next. */
 export function flushDisks(): void {
   spawnSync('sync')
+}
+
+/**
+ * Empties the page cache so the next run reads the card from the disk, as from a real card; false where the
+ * kernel does not allow it (not root), and the caller says so.
+ */
+export function dropCaches(): boolean {
+  flushDisks()
+  return spawnSync('sh', ['-c', 'echo 3 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' }).status === 0
+}
+
+/** The middle value: one slow run (another process, a writeback burst) does not decide a ratio. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 export const mbPerSecond = (bytes: number, seconds: number): string => (bytes / 1e6 / seconds).toFixed(0)

@@ -1,13 +1,17 @@
-// Bundles the CLI into one file (dependencies stay in node_modules) so `creaturebox` starts without
-// compiling TypeScript module by module: bin/creaturebox.js runs it while it is newer than every source.
+// Bundles the CLI with its pure-JS dependencies so `creaturebox` starts without compiling TypeScript and
+// loading ~200 modules one by one: bin/creaturebox.js runs the bundle while it is newer than every source.
 import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
+const root = fileURLToPath(new URL('..', import.meta.url))
+
 // The folder can be given (tests build a copy of their own); chunks of an earlier build must not linger.
-const outdir = process.argv[2] ?? 'out/cli'
+const outdir = path.resolve(process.argv[2] ?? path.join(root, 'out', 'cli'))
 fs.rmSync(outdir, { recursive: true, force: true })
 await build({
-  entryPoints: { creaturebox: 'src/cli/main.ts' },
+  entryPoints: { creaturebox: path.join(root, 'src', 'cli', 'main.ts') },
   outdir,
   outExtension: { '.js': '.mjs' },
   // Modules imported on demand (ssh2, ioredis, sharp behind them) stay in their own chunks, so a command
