@@ -4,6 +4,8 @@ import { app, BrowserWindow, session } from 'electron'
 import log from 'electron-log/main'
 import { createCompanion } from '../core/companion.js'
 import { registerIpc } from './ipc.js'
+import { notifyJobEnds } from './jobNotifications.js'
+import { createSecretStore } from './secretStore.js'
 import { createMainWindow } from './window.js'
 import { CONTENT_SECURITY_POLICY } from '../shared/contentSecurityPolicy.js'
 
@@ -20,13 +22,21 @@ async function start(): Promise<void> {
   // The app never asks for camera, location or notifications through the web layer.
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
 
-  const companion = await createCompanion({ dataDir: app.getPath('userData'), logger: log })
+  const companion = await createCompanion({
+    dataDir: app.getPath('userData'),
+    logger: log,
+    // A card plugged in shows up without a restart.
+    watchDrives: true,
+    secrets: createSecretStore(),
+  })
   const window = createMainWindow()
   const unregister = registerIpc(window, companion.handlers, companion.subscribe)
+  const stopNotifying = notifyJobEnds(companion.subscribe)
 
   app.on('window-all-closed', () => app.quit())
   app.on('before-quit', () => {
     unregister()
+    stopNotifying()
     void companion.close()
   })
   app.on('activate', () => {

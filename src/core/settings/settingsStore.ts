@@ -10,6 +10,7 @@ import {
 } from '../../shared/settings.js'
 import type { CacheLogger } from '../cache/index.js'
 import { describeError, errnoCode } from '../errors.js'
+import { writeFileAtomically } from '../files/writeFileAtomically.js'
 
 export const SETTINGS_FILE_NAME = 'settings.json'
 
@@ -40,7 +41,7 @@ export class SettingsStore {
   update(patch: z.output<typeof SettingsPatchSchema>): Promise<Settings> {
     const next = this.writes.then(async () => {
       const updated = applySettingsPatch(this.current, patch)
-      await writeAtomically(this.filePath, JSON.stringify(updated, null, 2) + '\n')
+      await writeFileAtomically(this.filePath, JSON.stringify(updated, null, 2) + '\n')
       this.current = updated
       return this.get()
     })
@@ -64,24 +65,5 @@ async function readSettings(filePath: string, logger?: CacheLogger): Promise<Set
     await fsp.rename(filePath, keptAt)
     logger?.warn(`Settings at ${filePath} could not be read (${describeError(error)}); kept as ${keptAt}`)
     return defaultSettings()
-  }
-}
-
-async function writeAtomically(filePath: string, text: string): Promise<void> {
-  const temp = `${filePath}.${process.pid}.tmp`
-  const handle = await fsp.open(temp, 'w')
-  try {
-    await handle.writeFile(text)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await fsp.rename(temp, filePath)
-  // The rename itself is durable only once the folder's entry is on disk.
-  const folder = await fsp.open(path.dirname(filePath), 'r')
-  try {
-    await folder.sync()
-  } finally {
-    await folder.close()
   }
 }

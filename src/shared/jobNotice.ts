@@ -1,0 +1,25 @@
+import type { JobSnapshot } from './jobs.js'
+
+export interface JobNotice {
+  title: string
+  body: string
+}
+
+/**
+ * What the desktop tells the user when a job ends while they may be looking elsewhere (a backup of a full
+ * card takes long). Only the end of a job is worth a notification; queued and running jobs give none.
+ */
+export function jobEndNotice(job: JobSnapshot): JobNotice | undefined {
+  switch (job.status) {
+    case 'completed':
+      return { title: 'Finished', body: job.name }
+    case 'failed':
+      return { title: 'Failed', body: `${job.name}: ${job.error?.message ?? 'unknown error'}` }
+    case 'cancelled':
+      return { title: 'Cancelled', body: job.name }
+    case 'interrupted':
+      return { title: 'Interrupted', body: `${job.name} stopped when the app closed` }
+    default:
+      return undefined
+  }
+}
