@@ -1,5 +1,7 @@
 import { useEffect } from 'react'
+import { SourceName } from './components/SourceName.js'
 import { ThemeFollower } from './components/ThemeFollower.js'
+import { ThemePicker } from './components/ThemePicker.js'
 import { BackupScreen } from './screens/BackupScreen.js'
 import { CleanupScreen } from './screens/CleanupScreen.js'
 import { DashboardScreen } from './screens/DashboardScreen.js'
@@ -69,8 +71,9 @@ export function App({ transport }: { transport: 'electron' | 'http' }) {
         </ul>
         <div className="sidebar-foot muted">
           <div className="path" title={source}>
-            {source ?? 'No source chosen'}
+            <SourceName source={source} />
           </div>
+          <ThemePicker />
           <div>{transport === 'http' ? 'Connected to serve' : 'Desktop app'}</div>
         </div>
       </nav>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { DiskUsageBar } from '../components/DiskUsageBar.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
+import { SourceName } from '../components/SourceName.js'
 import { NightsChart } from '../components/NightsChart.js'
 import { formatBytes, formatWallClock } from '../format.js'
 import { useNavigationStore } from '../stores/navigationStore.js'
@@ -40,7 +41,7 @@ export function DashboardScreen() {
         </button>
       </header>
       <p className="muted source-line">
-        {source}
+        <SourceName source={source} />
         {stats?.deviceName ? ` · box ${stats.deviceName}` : ''}
       </p>
       <ErrorMessage error={entry?.error} title="Could not read this source" />
