@@ -22,7 +22,8 @@ try {
   console.log(`Generating ${bigMb} MB file and ${smallCount} × ${smallKb} KB files…`)
   const chunk = randomBytes(1024 * 1024)
   const big = fs.createWriteStream(path.join(box, 'big.bin'))
-  for (let i = 0; i < bigMb; i++) if (!big.write(chunk)) await new Promise((r) => big.once('drain', r))
+  for (let i = 0; i < bigMb; i++)
+    if (!big.write(chunk)) await new Promise<void>((resolve) => big.once('drain', () => resolve()))
   await new Promise((resolve) => big.end(resolve))
   for (let i = 0; i < smallCount; i++) {
     await fsp.writeFile(
