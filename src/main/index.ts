@@ -16,6 +16,8 @@ async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
+      // electronegativity: CSP_GLOBAL_CHECK. It cannot read a policy held in a constant: the policy is
+      // src/shared/contentSecurityPolicy.ts (default-src 'self', no inline script, no eval).
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
     })
   })

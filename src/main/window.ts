@@ -1,4 +1,4 @@
-import { BrowserWindow, shell } from 'electron'
+import { BrowserWindow } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -17,6 +17,8 @@ export function createMainWindow(): BrowserWindow {
     show: false,
     title: 'CreatureBox Companion',
     webPreferences: {
+      // electronegativity: PRELOAD_JS_CHECK. The preload (src/preload/index.ts) exposes only the contract, one
+      // invoke and one subscribe through contextBridge; main validates every input with zod before core runs.
       preload: path.join(here, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
@@ -27,16 +29,15 @@ export function createMainWindow(): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click would otherwise open a link in a new window, past the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   })
 
   window.once('ready-to-show', () => window.show())
 
-  // The app never navigates: links to the web open in the system browser, everything else is refused.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
+  // The app never navigates and never opens another window: the UI is local and links nowhere.
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
   window.webContents.on('will-navigate', (event) => event.preventDefault())
   window.webContents.on('will-attach-webview', (event) => event.preventDefault())
 
