@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import { TOKEN_QUERY_PARAMETER } from '../../shared/httpApi.js'
+import { EXIT } from '../exitCodes.js'
 import { newAccessToken } from '../serve/accessToken.js'
 import { defaultServeDataDir } from '../serve/serveDataDir.js'
 import { packageRoot } from '../packageRoot.js'
@@ -50,7 +51,9 @@ export function registerServe(program: Command): void {
     .action(async (options: ServeOptions, command: Command) => {
       const global = command.optsWithGlobals<{ json: boolean }>()
       const token = options.token ?? process.env['CREATUREBOX_TOKEN'] ?? newAccessToken()
-      if (token.length < 16) throw new InvalidArgumentError('the access token must be at least 16 characters')
+      if (token.length < 16) {
+        command.error('error: the access token must be at least 16 characters', { exitCode: EXIT.usage })
+      }
       const sources = options.source.map((source) => (source.includes('://') ? source : path.resolve(source)))
       const rendererDir = fs.existsSync(path.join(options.ui, 'index.html'))
         ? path.resolve(options.ui)
