@@ -1,0 +1,60 @@
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MemoryCache } from '../../../src/core/cache/memoryCache.js'
+import { writeCardFixture } from '../../../src/core/fixtures/cardFixture.js'
+import { LocalSource } from '../../../src/core/sources/localSource.js'
+import type { SourceFile } from '../../../src/core/sources/photoSource.js'
+import { StorageManager } from '../../../src/core/storage/storageManager.js'
+
+let dir: string
+let card: string
+beforeEach(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'manager-'))
+  card = (await writeCardFixture(path.join(dir, 'CARD'), { nights: 2, perNight: 5, photoKb: 20, odd: false }))
+    .root
+})
+afterEach(async () => {
+  await fsp.rm(dir, { recursive: true, force: true })
+})
+
+/** A card whose walks and file reads are counted, to see what a cached answer really costs. */
+async function countingSource() {
+  const source = await LocalSource.open(card)
+  const counts = { walks: 0, reads: 0 }
+  const walk = source.walk.bind(source)
+  const readRange = source.readRange.bind(source)
+  source.walk = (signal?: AbortSignal): AsyncIterable<SourceFile> => {
+    counts.walks += 1
+    return walk(signal)
+  }
+  source.readRange = (filePath: string, start: number, length: number) => {
+    counts.reads += 1
+    return readRange(filePath, start, length)
+  }
+  return { source, counts }
+}
+
+describe('StorageManager.getStorageStats', () => {
+  it('answers again for an unchanged card without walking it or opening a photo', async () => {
+    const { source, counts } = await countingSource()
+    const manager = new StorageManager(source, new MemoryCache())
+    const first = await manager.getStorageStats()
+    const after = { ...counts }
+    const second = await manager.getStorageStats()
+    expect(second).toEqual(first)
+    expect(counts).toEqual(after)
+  })
+
+  it('counts a photo added to a night folder since the last answer', async () => {
+    const { source } = await countingSource()
+    const manager = new StorageManager(source, new MemoryCache())
+    const before = await manager.getStorageStats()
+    const night = path.join(card, path.dirname((await manager.getCatalog()).photos[0]?.path ?? ''))
+    const added = path.join(night, 'adeptTurca_2024_09_01__23_59_59_HDR0.jpg')
+    await fsp.copyFile(path.join(card, (await manager.getCatalog()).photos[0]?.path ?? ''), added)
+    const after = await manager.getStorageStats()
+    expect(after.photos.count).toBe(before.photos.count + 1)
+  })
+})
