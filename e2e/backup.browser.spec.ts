@@ -66,7 +66,7 @@ test('a running backup can be cancelled, and says so', async ({ page }) => {
   await addDestination(page, destination)
   await page.getByRole('button', { name: /^Start backup/ }).click()
   await expect(page.getByTestId('job-status')).toHaveText('Running')
-  await page.getByRole('button', { name: 'Cancel' }).click()
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click()
   await expect(page.getByTestId('job-status')).toHaveText('Cancelled')
   await expect(page.getByText('Stopped on request')).toBeVisible()
   expect(await percentOf(page)).toBeLessThan(100)

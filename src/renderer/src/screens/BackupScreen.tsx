@@ -15,6 +15,8 @@ import { useSourcesStore } from '../stores/sourcesStore.js'
 interface DestinationOption {
   path: string
   description: string
+  /** Added by the user (kept in settings), as opposed to a drive detected now. */
+  isSaved: boolean
 }
 
 const isInside = (child: string, parent: string) =>
@@ -38,13 +40,14 @@ export function BackupScreen() {
     const fromDrives = drives.filter(mayBeBackupDestination).flatMap((drive) =>
       drive.mountpoints.map((mount) => ({
         path: mount.path,
+        isSaved: false,
         description: `${mount.label ?? drive.description}${drive.size ? ` · ${formatBytes(drive.size)}` : ''}${drive.isCreatureBoxCard ? ' · CreatureBox card' : ''}`,
       })),
     )
     const known = new Set(fromDrives.map((option) => option.path))
     const fromSettings = (saved ?? [])
       .filter((path) => !known.has(path))
-      .map((path) => ({ path, description: 'Folder' }))
+      .map((path) => ({ path, description: 'Folder', isSaved: true }))
     return [...fromDrives, ...fromSettings].filter(
       (option) => !source || (!isInside(option.path, source) && !isInside(source, option.path)),
     )
@@ -97,6 +100,21 @@ export function BackupScreen() {
                 <span className="path">{option.path}</span>{' '}
                 <span className="muted">{option.description}</span>
               </label>
+              {option.isSaved ? (
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Forget ${option.path}`}
+                  onClick={() => {
+                    setPicked((current) => current.filter((path) => path !== option.path))
+                    void updateSettings({
+                      destinations: (saved ?? []).filter((path) => path !== option.path),
+                    }).then(setError)
+                  }}
+                >
+                  Forget
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
