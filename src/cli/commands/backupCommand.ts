@@ -1,12 +1,8 @@
 import type { Command } from 'commander'
+import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { BackupResult } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
-import { exitCodeOfUnfinished } from '../jobOutcome.js'
-import { printResult } from '../output.js'
-import { runAsJob } from '../runAsJob.js'
-import { withManager } from '../withManager.js'
-import { boxOptionsOf } from '../boxOptions.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -19,38 +15,28 @@ export function registerBackup(program: Command): void {
     .option('--no-verify', 'skip re-reading the copies (they are then not recorded as verified)')
     .option('--full', 'copy everything again, even files already verified at the destination')
     .action(
-      async (
-        sourcePath: string,
-        options: { to: string[]; verify: boolean; full?: boolean },
-        command: Command,
-      ) => {
-        const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(
+      (sourcePath: string, options: { to: string[]; verify: boolean; full?: boolean }, command: Command) =>
+        runStorageCommand(
+          command,
           sourcePath,
-          async (manager) => {
-            const job = await runAsJob(
-              'Backup',
-              ({ signal, progress }) =>
-                manager.backupPhotos(options.to, {
-                  incremental: !options.full,
-                  verify: options.verify,
-                  signal,
-                  onProgress: progress,
-                }),
-              { quiet: output.json },
-            )
-            const code = exitCodeOfUnfinished(job, output)
-            if (code !== undefined) return void (process.exitCode = code)
-            const result = job.result as BackupResult
-            printResult(output, result, () => describeBackup(result))
-            const anyFailure =
-              result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
-            const allFailed = result.destinations.every((d) => d.error)
-            process.exitCode = allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
+          'Backup',
+          (manager, { signal, progress }) =>
+            manager.backupPhotos(options.to, {
+              incremental: !options.full,
+              verify: options.verify,
+              signal,
+              onProgress: progress,
+            }),
+          {
+            describe: describeBackup,
+            exitCode: (result: BackupResult) => {
+              const anyFailure =
+                result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
+              const allFailed = result.destinations.every((d) => d.error)
+              return allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
+            },
           },
-          boxOptionsOf(command),
-        )
-      },
+        ),
     )
 }
 

@@ -1,12 +1,8 @@
 import type { Command } from 'commander'
+import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { CleanupPlan } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
-import { exitCodeOfUnfinished } from '../jobOutcome.js'
-import { printResult } from '../output.js'
-import { runAsJob } from '../runAsJob.js'
-import { withManager } from '../withManager.js'
-import { boxOptionsOf } from '../boxOptions.js'
 import { positiveInteger } from './fixtureCommand.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -25,35 +21,28 @@ export function registerCleanup(program: Command): void {
     )
     .option('--dry-run', 'show what would be deleted, delete nothing')
     .action(
-      async (
+      (
         sourcePath: string,
         options: { keepDays: number; requireBackup: string[]; dryRun?: boolean },
         command: Command,
-      ) => {
-        const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(
+      ) =>
+        runStorageCommand(
+          command,
           sourcePath,
-          async (manager) => {
-            const job = await runAsJob(
-              options.dryRun ? 'Planning cleanup' : 'Cleanup',
-              ({ signal, progress }) =>
-                manager.cleanupOldPhotos(options.keepDays, {
-                  dryRun: Boolean(options.dryRun),
-                  requireBackupAt: options.requireBackup,
-                  signal,
-                  onProgress: progress,
-                }),
-              { quiet: output.json },
-            )
-            const code = exitCodeOfUnfinished(job, output)
-            if (code !== undefined) return void (process.exitCode = code)
-            const plan = job.result as CleanupPlan
-            printResult(output, plan, () => describeCleanup(plan))
-            process.exitCode = plan.refused.length > 0 || plan.failed.length > 0 ? EXIT.partial : EXIT.ok
+          options.dryRun ? 'Planning cleanup' : 'Cleanup',
+          (manager, { signal, progress }) =>
+            manager.cleanupOldPhotos(options.keepDays, {
+              dryRun: Boolean(options.dryRun),
+              requireBackupAt: options.requireBackup,
+              signal,
+              onProgress: progress,
+            }),
+          {
+            describe: describeCleanup,
+            exitCode: (plan: CleanupPlan) =>
+              plan.refused.length > 0 || plan.failed.length > 0 ? EXIT.partial : EXIT.ok,
           },
-          boxOptionsOf(command),
-        )
-      },
+        ),
     )
 }
 

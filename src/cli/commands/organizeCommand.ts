@@ -1,12 +1,8 @@
 import type { Command } from 'commander'
+import { runStorageCommand } from '../runStorageCommand.js'
 import { Option } from 'commander'
 import type { OrganizeBy, OrganizeResult } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
-import { exitCodeOfUnfinished } from '../jobOutcome.js'
-import { printResult } from '../output.js'
-import { runAsJob } from '../runAsJob.js'
-import { withManager } from '../withManager.js'
-import { boxOptionsOf } from '../boxOptions.js'
 
 export function registerOrganize(program: Command): void {
   program
@@ -21,36 +17,24 @@ export function registerOrganize(program: Command): void {
     .option('--dry-run', 'show the moves, move nothing')
     .option('--undo', 'restore the layout from before the last organize')
     .action(
-      async (
-        sourcePath: string,
-        options: { by: OrganizeBy; dryRun?: boolean; undo?: boolean },
-        command: Command,
-      ) => {
-        const output = command.optsWithGlobals<{ json: boolean }>()
-        await withManager(
+      (sourcePath: string, options: { by: OrganizeBy; dryRun?: boolean; undo?: boolean }, command: Command) =>
+        runStorageCommand(
+          command,
           sourcePath,
-          async (manager) => {
-            const job = await runAsJob(
-              'Organize',
-              ({ signal, progress }) =>
-                manager.organizePhotosByDate({
-                  by: options.by,
-                  dryRun: Boolean(options.dryRun),
-                  undo: Boolean(options.undo),
-                  signal,
-                  onProgress: progress,
-                }),
-              { quiet: output.json },
-            )
-            const code = exitCodeOfUnfinished(job, output)
-            if (code !== undefined) return void (process.exitCode = code)
-            const result = job.result as OrganizeResult
-            printResult(output, result, () => describeOrganize(result))
-            process.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok
+          'Organize',
+          (manager, { signal, progress }) =>
+            manager.organizePhotosByDate({
+              by: options.by,
+              dryRun: Boolean(options.dryRun),
+              undo: Boolean(options.undo),
+              signal,
+              onProgress: progress,
+            }),
+          {
+            describe: describeOrganize,
+            exitCode: (result: OrganizeResult) => (result.failed.length > 0 ? EXIT.partial : EXIT.ok),
           },
-          boxOptionsOf(command),
-        )
-      },
+        ),
     )
 }
 
