@@ -87,8 +87,11 @@ describe('serve: access token', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
     const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? ''
     expect(cookie).toContain(TOKEN)
-    const asset = await fetch(`${base}/assets/app.js`, { headers: { Cookie: cookie } })
+    const asset = await fetch(`${base}/assets/app.js`, {
+      headers: { Cookie: cookie, 'Accept-Encoding': 'gzip' },
+    })
     expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-encoding')).toBe('gzip')
     expect(await asset.text()).toBe('console.log(1)')
   })
 
@@ -125,6 +128,8 @@ describe('serve: the contract over HTTP', () => {
     })
     expect(notJson.status).toBe(400)
     expect(await notJson.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } })
+    expect((await post('/api/commands/%E0%A4%A', {})).status).toBe(404)
+    expect((await fetch(`${base}/api/jobs/%E0%A4%A`, { headers: bearer })).status).toBe(404)
     const unknown = await post('/api/commands/storage.format', {})
     expect(unknown.status).toBe(404)
     expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } })

@@ -70,3 +70,12 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     throw new BodyError({ code: 'INVALID_INPUT', message: 'The request body is not valid JSON' })
   }
 }
+
+/** A malformed `%` escape is left as it is: the name then matches nothing and is answered 404. */
+export function decodedOrRaw(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}

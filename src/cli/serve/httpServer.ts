@@ -8,6 +8,7 @@ import { isAccessToken, tokenCookieName, tokenOfRequest, type TokenPlaces } from
 import { openEventStream } from './eventStream.js'
 import {
   BodyError,
+  decodedOrRaw,
   httpStatusOf,
   readJsonBody,
   sendError,
@@ -71,7 +72,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
     }
     if (url.pathname.startsWith(HTTP_COMMAND_PREFIX)) {
       if (method !== 'POST') return methodNotAllowed(response, 'POST')
-      const name = decodeURIComponent(url.pathname.slice(HTTP_COMMAND_PREFIX.length))
+      const name = decodedOrRaw(url.pathname.slice(HTTP_COMMAND_PREFIX.length))
       const outcome = await dispatch(name, await readJsonBody(request))
       return sendJson(response, outcome.ok ? 200 : httpStatusOf(outcome.error.code), outcome)
     }
@@ -100,7 +101,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       return sendText(response, 503, 'The UI is not built: run `npm run build`, then start serve again.')
     }
     const filePath = resolveStaticPath(options.rendererDir, url.pathname)
-    if (filePath && (await sendStaticFile(response, filePath, method))) return
+    if (filePath && (await sendStaticFile(request, response, filePath, method))) return
     sendText(response, 404, 'Not found')
   }
 

@@ -5,7 +5,7 @@ import type { CommandOutcome } from '../../shared/bridge.js'
 import type { JobSnapshot } from '../../shared/jobs.js'
 import type { CommandName } from '../../shared/contract.js'
 import type { Settings } from '../../shared/settings.js'
-import { httpStatusOf, readJsonBody, sendError, sendJson } from './httpReply.js'
+import { decodedOrRaw, httpStatusOf, readJsonBody, sendError, sendJson } from './httpReply.js'
 
 /**
  * The REST routes of the original CreatureBox web app, kept so scripts written for it keep working. Each
@@ -42,7 +42,7 @@ export function seedRouteOf(
     return (q, r) => processBatch(q, r, context)
   const job = /^\/api\/jobs\/([^/]+)$/.exec(pathname)
   if (method === 'GET' && job?.[1]) {
-    const id = decodeURIComponent(job[1])
+    const id = decodedOrRaw(job[1])
     return (_q, r) => jobStatus(r, id, context)
   }
   return undefined
