@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import readline from 'node:readline'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { E2E_CARDS, E2E_TOKEN } from './e2eEnvironment.js'
+import { startServe } from './serveProcess.js'
 
 const repo = path.resolve(import.meta.dirname, '..')
 
@@ -62,40 +62,22 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Big enough that a backup is still running when the test acts on it (cancel, drive removed).
   await writeCardFixture(card(E2E_CARDS.big), { nights: 2, perNight: 50, photoKb: 6000, odd: false })
 
-  const child = spawn(
-    process.execPath,
+  const serve = await startServe(
     [
-      path.join(repo, 'bin/creaturebox.js'),
-      '--json',
-      'serve',
       '--port',
       '0',
       '--data-dir',
       path.join(root, 'data'),
       ...Object.values(E2E_CARDS).flatMap((name) => ['--source', card(name)]),
     ],
-    {
-      cwd: repo,
-      env: { ...process.env, CREATUREBOX_TOKEN: E2E_TOKEN },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    E2E_TOKEN,
   )
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`creaturebox serve exited with ${code} before it listened`)),
-    )
-    readline.createInterface({ input: child.stdout }).once('line', resolve)
-  })
-  const { url } = JSON.parse(firstLine) as { url: string }
+  const { url } = serve
   process.env['E2E_URL'] = url
   process.env['E2E_ROOT'] = root
 
   return async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    await serve.stop()
     await fsp.rm(root, { recursive: true, force: true })
   }
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { LinkBanner } from './components/LinkBanner.js'
 import { SourceName } from './components/SourceName.js'
 import { ThemeFollower } from './components/ThemeFollower.js'
 import { ThemePicker } from './components/ThemePicker.js'
@@ -78,6 +79,7 @@ export function App({ transport }: { transport: 'electron' | 'http' }) {
         </div>
       </nav>
       <main className="content">
+        <LinkBanner />
         <View />
       </main>
     </div>

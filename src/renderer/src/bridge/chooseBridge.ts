@@ -1,5 +1,5 @@
 import type { CompanionBridge } from '../../../shared/bridge.js'
-import { createHttpBridge, takeAccessToken } from './httpBridge.js'
+import { createHttpBridge, takeAccessToken, type LinkStatus } from './httpBridge.js'
 
 declare global {
   interface Window {
@@ -9,8 +9,11 @@ declare global {
 }
 
 /** Electron's preload bridge when the page runs in the app, else the HTTP client of `serve`. */
-export function chooseBridge(): { bridge: CompanionBridge; transport: 'electron' | 'http' } {
+export function chooseBridge(onLinkStatus: (status: LinkStatus) => void): {
+  bridge: CompanionBridge
+  transport: 'electron' | 'http'
+} {
   if (window.creaturebox) return { bridge: window.creaturebox, transport: 'electron' }
   const token = takeAccessToken(window.location, window.history, window.sessionStorage)
-  return { bridge: createHttpBridge(token), transport: 'http' }
+  return { bridge: createHttpBridge(token, onLinkStatus), transport: 'http' }
 }

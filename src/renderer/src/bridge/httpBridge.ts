@@ -34,8 +34,17 @@ export function takeAccessToken(location: Location, history: History, storage: S
   return storage.getItem(TOKEN_STORAGE_KEY) ?? undefined
 }
 
+/**
+ * The live link to `serve`, as the event stream sees it: `reconnecting` while the companion is unreachable
+ * (the browser retries by itself), `refused` once it rejected the token (it was restarted with another one).
+ */
+export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused'
+
 /** The browser's CompanionBridge for `serve`: commands as POSTs, events as Server-Sent Events. */
-export function createHttpBridge(token: string | undefined): CompanionBridge {
+export function createHttpBridge(
+  token: string | undefined,
+  onLinkStatus: (status: LinkStatus) => void = () => undefined,
+): CompanionBridge {
   const listeners = new Set<(event: ContractEvent) => void>()
   let source: EventSource | undefined
   const emit = (event: ContractEvent) => listeners.forEach((listener) => listener(event))
@@ -75,15 +84,21 @@ export function createHttpBridge(token: string | undefined): CompanionBridge {
   }
 
   const open = () => {
-    if (!token) return
+    if (!token) return onLinkStatus('refused')
     const stream = new EventSource(
       `${HTTP_EVENTS_PATH}?${TOKEN_QUERY_PARAMETER}=${encodeURIComponent(token)}`,
     )
     let hasOpened = false
+    onLinkStatus('connecting')
     stream.addEventListener('open', () => {
       // Events sent while the link was down are lost: after a reconnect, re-read every job instead.
       if (hasOpened) void resync()
       hasOpened = true
+      onLinkStatus('connected')
+    })
+    stream.addEventListener('error', () => {
+      // EventSource retries network failures by itself, but gives up for good on a refusal (401).
+      onLinkStatus(stream.readyState === EventSource.CLOSED ? 'refused' : 'reconnecting')
     })
     stream.addEventListener(HTTP_EVENT_TYPE, (message) => {
       const event = parseEvent((message as MessageEvent<string>).data)
