@@ -28,7 +28,12 @@ export class SftpChannel {
   constructor(
     readonly sftp: SFTPWrapper,
     private readonly onLinkLost: (error: unknown) => void,
-  ) {}
+  ) {
+    sftp.once('close', () => (this.gone = true))
+  }
+
+  /** Set once the channel closed or a request found the link dead: ssh2 keeps an SFTP channel "open" then. */
+  private gone = false
 
   /** Requests in flight: the pool hands new streams to the least busy channel. */
   busy = 0
@@ -38,10 +43,22 @@ export class SftpChannel {
    * first: a closed channel fails at once instead of hanging a backup forever.
    */
   get isOpen(): boolean {
-    return (this.sftp as unknown as { outgoing?: { state?: string } }).outgoing?.state === 'open'
+    return (
+      !this.gone && (this.sftp as unknown as { outgoing?: { state?: string } }).outgoing?.state === 'open'
+    )
+  }
+
+  /**
+   * The largest READ the server answers in one piece (OpenSSH: 255 KiB, from limits@openssh.com); ssh2
+   * splits larger ones into requests sent one after another.
+   */
+  get maxReadLength(): number {
+    const max = (this.sftp as unknown as { _maxReadLen?: unknown })._maxReadLen
+    return typeof max === 'number' && max > 0 ? max : 32 * 1024
   }
 
   private lostNow(what: string): CompanionError {
+    this.gone = true
     this.onLinkLost(undefined)
     return new CompanionError('CONNECTION_LOST', `The connection to the box dropped (${what})`)
   }
@@ -75,6 +92,7 @@ export class SftpChannel {
         status,
       })
     }
+    this.gone = true
     this.onLinkLost(error)
     return new CompanionError('CONNECTION_LOST', `The connection to the box dropped (${what})`, {
       cause: error,

@@ -6,9 +6,16 @@ import type { Stats } from 'ssh2'
 import { formatSftpRef, type SftpRef } from '../../shared/sftpRef.js'
 import { CompanionError, describeError, errnoCode, isCompanionError } from '../errors.js'
 import { KnownHosts } from './knownHosts.js'
-import type { PhotoSource, SourceFile, SourceIdentity, SourceVolume } from './photoSource.js'
+import type {
+  PhotoSource,
+  SourceFile,
+  SourceFileReader,
+  SourceIdentity,
+  SourceVolume,
+} from './photoSource.js'
 import { remotePathInside } from './remotePath.js'
 import type { SftpChannel } from './sftpChannel.js'
+import { SftpFileReader } from './sftpFileReader.js'
 import { connectSftp, type HostKeyOffer, type SftpAuth, type SftpLink } from './sftpConnect.js'
 import { SftpReadStream, type OpenedRemoteFile, type SftpReadTuning } from './sftpReadStream.js'
 
@@ -254,6 +261,12 @@ export class SftpSource implements PhotoSource {
   createReadStream(relativePath: string, options: { start?: number; signal?: AbortSignal } = {}): Readable {
     const absolute = this.abs(relativePath)
     return new SftpReadStream(() => this.openForReading(absolute), relativePath, this.tuning, options)
+  }
+
+  /** Backup's path: positional reads into the caller's buffer, with requests kept ahead of it. */
+  openReader(relativePath: string): Promise<SourceFileReader> {
+    const absolute = this.abs(relativePath)
+    return SftpFileReader.open(() => this.openForReading(absolute), relativePath, this.tuning)
   }
 
   private openForReading(absolute: string): Promise<OpenedRemoteFile> {
