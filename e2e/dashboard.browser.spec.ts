@@ -66,3 +66,21 @@ test('every screen fits a 1024×700 window without sideways scrolling, in light 
   await page.keyboard.press('Enter')
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
 })
+
+test('screens work before the settings have arrived, and fill in when they do', async ({ page }) => {
+  let releaseSettings: () => void = () => undefined
+  const settingsHeld = new Promise<void>((resolve) => (releaseSettings = resolve))
+  await page.route('**/api/commands/settings.get', async (route) => {
+    await settingsHeld
+    await route.continue()
+  })
+  await openApp(page, serveUrl())
+  for (const screen of ['Sources', 'Backup', 'Cleanup', 'Organize']) {
+    await openScreen(page, screen)
+    await expect(page.getByRole('alert')).toHaveCount(0)
+  }
+  await openScreen(page, 'Sources')
+  releaseSettings()
+  await expect(page.getByRole('button', { name: 'Add a box' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sources' })).toBeVisible()
+})

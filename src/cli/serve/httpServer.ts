@@ -34,6 +34,7 @@ export interface ServeServer {
   close(): Promise<void>
 }
 
+const CLOSE_GRACE_MS = 3_000
 const API_ONLY: TokenPlaces = { query: false, cookie: false }
 const API_GET: TokenPlaces = { query: true, cookie: false }
 const PAGE: TokenPlaces = { query: true, cookie: true }
@@ -53,8 +54,14 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
     defaultSource: options.defaultSource,
   }
 
+  let isClosing = false
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     setSecurityHeaders(response)
+    if (isClosing) {
+      // A browser reconnects its event stream at once, often on a kept-alive socket: refuse, and drop it.
+      response.setHeader('Connection', 'close')
+      return sendError(response, 503, { code: 'CONNECTION_FAILED', message: 'The companion is stopping' })
+    }
     const url = new URL(request.url ?? '/', 'http://localhost')
     const method = request.method ?? 'GET'
     const isApi = url.pathname.startsWith('/api/')
@@ -125,9 +132,12 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       }),
     close: () =>
       new Promise((resolve) => {
+        isClosing = true
         for (const end of streams) end()
         server.close(() => resolve())
         server.closeIdleConnections()
+        // A request still running (a slow stats read of a box) gets a moment, then its socket is closed.
+        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref()
       }),
   }
 }

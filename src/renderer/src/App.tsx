@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { LinkBanner } from './components/LinkBanner.js'
+import { ScreenErrorBoundary } from './components/ScreenErrorBoundary.js'
 import { SourceName } from './components/SourceName.js'
 import { ThemeFollower } from './components/ThemeFollower.js'
 import { ThemePicker } from './components/ThemePicker.js'
@@ -80,7 +81,9 @@ export function App({ transport }: { transport: 'electron' | 'http' }) {
       </nav>
       <main className="content">
         <LinkBanner />
-        <View />
+        <ScreenErrorBoundary key={screen}>
+          <View />
+        </ScreenErrorBoundary>
       </main>
     </div>
   )

@@ -8,6 +8,9 @@ import { useNavigationStore } from '../stores/navigationStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 
+/** One empty list for every render before the settings arrive (a new `[]` each time would loop). */
+const NO_BOXES: readonly ConfiguredBox[] = []
+
 function BoxConnection({ box }: { box: ConfiguredBox }) {
   const check = useBoxCheckStore((state) => state.checks[box.id])
   const trust = useBoxCheckStore((state) => state.trust)
@@ -55,7 +58,7 @@ function BoxConnection({ box }: { box: ConfiguredBox }) {
 }
 
 export function BoxesPanel() {
-  const boxes = useSettingsStore((state) => state.settings?.boxes ?? [])
+  const boxes = useSettingsStore((state) => state.settings?.boxes) ?? NO_BOXES
   const update = useSettingsStore((state) => state.update)
   const testBox = useBoxCheckStore((state) => state.test)
   const setSecret = useBoxCheckStore((state) => state.setSecret)

@@ -8,6 +8,9 @@ import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { BoxesPanel } from './BoxesPanel.js'
 
+/** One empty list for every render before the settings arrive (a new `[]` each time would loop). */
+const NO_FOLDERS: readonly string[] = []
+
 function SourceRow({
   source,
   description,
@@ -50,7 +53,7 @@ export function SourcesScreen() {
   const drives = useSourcesStore((state) => state.drives)
   const drivesError = useSourcesStore((state) => state.drivesError)
   const startupSources = useSourcesStore((state) => state.startupSources)
-  const folders = useSettingsStore((state) => state.settings?.folders ?? [])
+  const folders = useSettingsStore((state) => state.settings?.folders) ?? NO_FOLDERS
   const update = useSettingsStore((state) => state.update)
   const [folder, setFolder] = useState('')
   const [error, setError] = useState<CompanionErrorData | undefined>()
