@@ -10,6 +10,8 @@ import {
 } from '../../../shared/httpApi.js'
 
 const TOKEN_STORAGE_KEY = 'creaturebox.token'
+/** Matches the `retry:` the server asks EventSource for. */
+const RECONNECT_MS = 2_000
 
 const OutcomeSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
@@ -83,28 +85,44 @@ export function createHttpBridge(
     return { ok: true as const, value: value.data }
   }
 
+  let hasEverOpened = false
+  let retry: ReturnType<typeof setTimeout> | undefined
+
   const open = () => {
     if (!token) return onLinkStatus('refused')
     const stream = new EventSource(
       `${HTTP_EVENTS_PATH}?${TOKEN_QUERY_PARAMETER}=${encodeURIComponent(token)}`,
     )
-    let hasOpened = false
-    onLinkStatus('connecting')
+    if (!hasEverOpened) onLinkStatus('connecting')
     stream.addEventListener('open', () => {
       // Events sent while the link was down are lost: after a reconnect, re-read every job instead.
-      if (hasOpened) void resync()
-      hasOpened = true
+      if (hasEverOpened) void resync()
+      hasEverOpened = true
       onLinkStatus('connected')
     })
     stream.addEventListener('error', () => {
-      // EventSource retries network failures by itself, but gives up for good on a refusal (401).
-      onLinkStatus(stream.readyState === EventSource.CLOSED ? 'refused' : 'reconnecting')
+      // EventSource retries a dropped link by itself, but gives up for good on any answer that is not a
+      // stream (a 401, or a 503 from a companion that is stopping): ask why, and retry unless it was the token.
+      if (stream.readyState !== EventSource.CLOSED) return onLinkStatus('reconnecting')
+      stream.close()
+      if (source === stream) source = undefined
+      void diagnose()
     })
     stream.addEventListener(HTTP_EVENT_TYPE, (message) => {
       const event = parseEvent((message as MessageEvent<string>).data)
       if (event) emit(event)
     })
     source = stream
+  }
+
+  const diagnose = async () => {
+    const probe = await invoke('app.info', {})
+    if (!probe.ok && probe.error.code === 'UNAUTHORIZED') return onLinkStatus('refused')
+    onLinkStatus('reconnecting')
+    clearTimeout(retry)
+    retry = setTimeout(() => {
+      if (listeners.size > 0 && !source) open()
+    }, RECONNECT_MS)
   }
 
   const resync = async () => {
@@ -122,6 +140,7 @@ export function createHttpBridge(
       return () => {
         listeners.delete(listener)
         if (listeners.size === 0) {
+          clearTimeout(retry)
           source?.close()
           source = undefined
         }
