@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
+import { boxIdOf } from '../../shared/boxes.js'
 import { TOKEN_QUERY_PARAMETER } from '../../shared/httpApi.js'
+import { isSftpRef } from '../../shared/sftpRef.js'
 import { EXIT } from '../exitCodes.js'
 import { newAccessToken } from '../serve/accessToken.js'
 import { defaultServeDataDir } from '../serve/serveDataDir.js'
@@ -40,8 +42,8 @@ export function registerServe(program: Command): void {
       '127.0.0.1',
     )
     .option(
-      '--source <path>',
-      'card or folder to offer (repeat for several); the first one is the REST default',
+      '--source <ref>',
+      'card or folder path, sftp:// address or box:<id> to offer (repeat for several); the first is the REST default',
       collect,
       [],
     )
@@ -54,7 +56,10 @@ export function registerServe(program: Command): void {
       if (token.length < 16) {
         command.error('error: the access token must be at least 16 characters', { exitCode: EXIT.usage })
       }
-      const sources = options.source.map((source) => (source.includes('://') ? source : path.resolve(source)))
+      // Paths become absolute so the UI shows them whole; `sftp://…` and `box:<id>` refs stay as given.
+      const sources = options.source.map((source) =>
+        isSftpRef(source) || boxIdOf(source) !== undefined ? source : path.resolve(source),
+      )
       const rendererDir = fs.existsSync(path.join(options.ui, 'index.html'))
         ? path.resolve(options.ui)
         : undefined
