@@ -1,19 +1,37 @@
 // SFTP read throughput over loopback against the same OpenSSH sshd, in one run (npm run bench, after run.ts):
-// one large file vs `sftp -b`, many photo-sized files vs `sftp -b` `get -r` and `rsync -e ssh`.
+// one large file vs `sftp -b`, many photo-sized files vs `sftp -b` `get -r` and `rsync -e ssh`. SftpSource is
+// read the way a backup reads it (readSourceChunks: openReader into one reused buffer), written to a file.
+// Each figure is the median of BENCH_RUNS runs (default 3), the tools taking turns so load hits both alike.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
+import { readSourceChunks } from '../src/core/sources/readSourceChunks.js'
 import { SftpSource } from '../src/core/sources/sftpSource.js'
 import { startSshServer } from '../test/support/sshServer.js'
-import { mbPerSecond, printRatio, timeCommand } from './measure.js'
+import { mbPerSecond, median, printRatio, timeCommand } from './measure.js'
 
 const bigMb = Number(process.env['BENCH_SFTP_MB'] ?? 1024)
 const smallCount = Number(process.env['BENCH_SFTP_FILES'] ?? 2000)
 const smallKb = 300
 const filesInFlight = 8
+const runs = Number(process.env['BENCH_RUNS'] ?? 3)
+
+/** CPU seconds of this process, and of its waited-for children (sftp and its ssh), from /proc (Linux). */
+function cpuSeconds(): { own: number; children: number } {
+  const own = process.cpuUsage()
+  let children = 0
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // cutime and cstime, in clock ticks (100 per second on Linux).
+    children = (Number(fields[13]) + Number(fields[14])) / 100
+  } catch {
+    children = Number.NaN
+  }
+  return { own: (own.user + own.system) / 1e6, children }
+}
 
 const server = await startSshServer()
 try {
@@ -63,51 +81,86 @@ try {
       Array.from({ length: Math.min(filesInFlight, relative.length) }, async () => {
         while (next < relative.length) {
           const name = relative[next++] as string
-          await pipeline(
-            source.createReadStream(name),
-            fs.createWriteStream(path.join(dest, path.basename(name))),
-          )
+          const file = await fsp.open(path.join(dest, path.basename(name)), 'w')
+          try {
+            for await (const chunk of readSourceChunks(source, name)) await file.write(chunk)
+          } finally {
+            await file.close()
+          }
         }
       }),
     )
     return Number(process.hrtime.bigint() - started) / 1e9
   }
-
-  await fsp.mkdir(out('sftp-big'), { recursive: true })
-  const sftpBig = sftpBatch('sftp get big', `get ${box}/big.bin ${out('sftp-big')}/\n`)
-  const oursBig = await copyWithSource(['big.bin'], out('ours-big'))
-  await fsp.rm(path.join(server.dir, 'out'), { recursive: true, force: true })
-
+  /** Wall time and the CPU each side's client spent: ours (this process) or sftp's (a child). */
+  const sample = async (run: () => number | Promise<number>, cpuOf: 'own' | 'children') => {
+    const before = cpuSeconds()
+    const seconds = await run()
+    return { seconds, cpu: cpuSeconds()[cpuOf] - before[cpuOf] }
+  }
   const names = (await fsp.readdir(path.join(box, 'small'))).map((name) => `small/${name}`)
-  await fsp.mkdir(out('sftp-small'), { recursive: true })
-  const sftpSmall = sftpBatch('sftp get -r', `get -r ${box}/small ${out('sftp-small')}/\n`)
-  const oursSmall = await copyWithSource(names, out('ours-small'))
-  await source.close()
+  const results = { sftpBig: [], oursBig: [], sftpSmall: [], oursSmall: [], rsyncSmall: [] } as Record<
+    string,
+    { seconds: number; cpu: number }[]
+  >
   const hasRsync = spawnSync('rsync', ['--version']).status === 0
-  const rsyncSmall = hasRsync
-    ? timeCommand('rsync -e ssh', 'rsync', [
-        '-a',
-        '-e',
-        `ssh ${ssh.join(' ')} -p ${server.port}`,
-        `${server.user}@${server.host}:${box}/small/`,
-        `${out('rsync-small')}/`,
-      ])
-    : undefined
+  for (let run = 0; run < runs; run++) {
+    await fsp.rm(path.join(server.dir, 'out'), { recursive: true, force: true })
+    await fsp.mkdir(out('sftp-big'), { recursive: true })
+    results['sftpBig']?.push(
+      await sample(() => sftpBatch('sftp get big', `get ${box}/big.bin ${out('sftp-big')}/\n`), 'children'),
+    )
+    results['oursBig']?.push(await sample(() => copyWithSource(['big.bin'], out('ours-big')), 'own'))
+    await fsp.rm(path.join(server.dir, 'out'), { recursive: true, force: true })
+    await fsp.mkdir(out('sftp-small'), { recursive: true })
+    results['sftpSmall']?.push(
+      await sample(() => sftpBatch('sftp get -r', `get -r ${box}/small ${out('sftp-small')}/\n`), 'children'),
+    )
+    results['oursSmall']?.push(await sample(() => copyWithSource(names, out('ours-small')), 'own'))
+    if (hasRsync) {
+      results['rsyncSmall']?.push(
+        await sample(
+          () =>
+            timeCommand('rsync -e ssh', 'rsync', [
+              '-a',
+              '-e',
+              `ssh ${ssh.join(' ')} -p ${server.port}`,
+              `${server.user}@${server.host}:${box}/small/`,
+              `${out('rsync-small')}/`,
+            ]),
+          'children',
+        ),
+      )
+    }
+  }
+  await source.close()
+  const secondsOf = (key: string) => median((results[key] ?? []).map((result) => result.seconds))
+  const cpuOf = (key: string) => median((results[key] ?? []).map((result) => result.cpu))
+  const sftpBig = secondsOf('sftpBig')
+  const oursBig = secondsOf('oursBig')
+  const sftpSmall = secondsOf('sftpSmall')
+  const oursSmall = secondsOf('oursSmall')
+  const rsyncSmall = hasRsync ? secondsOf('rsyncSmall') : undefined
+  const cpu = (key: string) => `client CPU ${cpuOf(key).toFixed(2)} s`
 
-  console.log(`large file (${bigMb} MB):`)
-  console.log(`  sftp -b get:          ${sftpBig.toFixed(2)} s (${mbPerSecond(bigBytes, sftpBig)} MB/s)`)
-  console.log(`  SftpSource stream:    ${oursBig.toFixed(2)} s (${mbPerSecond(bigBytes, oursBig)} MB/s)`)
+  console.log(`medians of ${runs} runs; large file (${bigMb} MB):`)
+  console.log(
+    `  sftp -b get:          ${sftpBig.toFixed(2)} s (${mbPerSecond(bigBytes, sftpBig)} MB/s), ${cpu('sftpBig')}`,
+  )
+  console.log(
+    `  SftpSource:           ${oursBig.toFixed(2)} s (${mbPerSecond(bigBytes, oursBig)} MB/s), ${cpu('oursBig')}`,
+  )
   console.log(`${smallCount} × ${smallKb} KB:`)
   console.log(
-    `  sftp -b get -r:       ${sftpSmall.toFixed(2)} s (${mbPerSecond(smallBytes, sftpSmall)} MB/s)`,
+    `  sftp -b get -r:       ${sftpSmall.toFixed(2)} s (${mbPerSecond(smallBytes, sftpSmall)} MB/s), ${cpu('sftpSmall')}`,
   )
   if (rsyncSmall !== undefined) {
     console.log(
-      `  rsync -e ssh:         ${rsyncSmall.toFixed(2)} s (${mbPerSecond(smallBytes, rsyncSmall)} MB/s)`,
+      `  rsync -e ssh:         ${rsyncSmall.toFixed(2)} s (${mbPerSecond(smallBytes, rsyncSmall)} MB/s), ${cpu('rsyncSmall')}`,
     )
   }
   console.log(
-    `  SftpSource, ${filesInFlight} files: ${oursSmall.toFixed(2)} s (${mbPerSecond(smallBytes, oursSmall)} MB/s)`,
+    `  SftpSource, ${filesInFlight} files: ${oursSmall.toFixed(2)} s (${mbPerSecond(smallBytes, oursSmall)} MB/s), ${cpu('oursSmall')}`,
   )
   printRatio('large file: SftpSource throughput / sftp -b', sftpBig / oursBig, '>= 1.0')
   printRatio('small files: SftpSource throughput / sequential sftp -b', sftpSmall / oursSmall, '>= 2.0')

@@ -92,7 +92,8 @@ export class SftpReadStream extends Readable {
         continue
       }
       if (this.nextRequest >= file.size) break
-      const length = Math.min(this.tuning.chunkSize, file.size - this.nextRequest)
+      // Larger than the server takes, ssh2 would split each request into sequential round trips.
+      const length = Math.min(this.tuning.chunkSize, file.channel.maxReadLength, file.size - this.nextRequest)
       this.request(file, this.nextRequest, length)
       this.nextRequest += length
     }
