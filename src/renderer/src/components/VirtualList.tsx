@@ -3,6 +3,7 @@ import { useRef, type ReactNode } from 'react'
 
 interface VirtualListProps<T> {
   items: readonly T[]
+  /** Expected row height; rows taller than this are measured. */
   rowHeight: number
   /** Visible height; the list scrolls inside it. */
   height: number
@@ -35,6 +36,9 @@ export function VirtualList<T>({ items, rowHeight, height, label, renderRow, get
         {virtualizer.getVirtualItems().map((row) => (
           <div
             key={row.key}
+            // Rows are measured, so one with a long error message grows instead of overlapping the next.
+            ref={virtualizer.measureElement}
+            data-index={row.index}
             role="listitem"
             className="virtual-row"
             style={{
@@ -42,7 +46,7 @@ export function VirtualList<T>({ items, rowHeight, height, label, renderRow, get
               top: 0,
               left: 0,
               right: 0,
-              height: row.size,
+              minHeight: rowHeight,
               transform: `translateY(${row.start}px)`,
             }}
           >
