@@ -16,18 +16,20 @@ const job = (status: JobSnapshot['status'], fraction?: number): JobSnapshot => (
 function delayedBridge(reply: JobSnapshot) {
   let release: () => void = () => undefined
   const released = new Promise<void>((resolve) => (release = resolve))
+  const calls: string[] = []
   const bridge: CompanionBridge = {
-    invoke: (async () => {
+    invoke: (async (name: string) => {
+      calls.push(name)
       await released
       return { ok: true, value: reply }
     }) as CompanionBridge['invoke'],
     subscribe: (_listener: (event: ContractEvent) => void) => () => undefined,
   }
-  return { bridge, release }
+  return { bridge, release, calls }
 }
 
 beforeEach(() => {
-  useJobsStore.setState({ jobs: {}, lastStarted: {}, error: undefined })
+  useJobsStore.setState({ jobs: {}, lastStarted: {}, starting: {}, error: undefined })
 })
 
 describe('the jobs store', () => {
@@ -44,6 +46,18 @@ describe('the jobs store', () => {
     const state = useJobsStore.getState()
     expect(state.jobs[job('queued').id]?.status).toBe('completed')
     expect(state.lastStarted.backup).toBe(job('queued').id)
+  })
+
+  it('starts one backup for a double click', async () => {
+    const { bridge, release, calls } = delayedBridge(job('queued'))
+    connectCompanion(bridge)
+    const input = { source: '/media/CARD', destinations: ['/media/B'] }
+    const first = useJobsStore.getState().startBackup(input)
+    const second = useJobsStore.getState().startBackup(input)
+    release()
+    await Promise.all([first, second])
+    expect(calls).toEqual(['storage.backup'])
+    expect(useJobsStore.getState().starting.backup).toBe(false)
   })
 
   it('takes progress ticks of a running job in order', () => {

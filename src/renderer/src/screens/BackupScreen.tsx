@@ -53,7 +53,8 @@ export function BackupScreen() {
     )
   }, [drives, saved, source])
 
-  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const isStarting = useJobsStore((state) => state.starting.backup ?? false)
+  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
   const result = job?.status === 'completed' ? BackupResultSchema.safeParse(job.result) : undefined
   const toggle = (path: string) =>
     setPicked((current) => (current.includes(path) ? current.filter((p) => p !== path) : [...current, path]))

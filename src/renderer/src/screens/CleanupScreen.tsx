@@ -28,7 +28,8 @@ export function CleanupScreen() {
   const isValidDays = Number.isInteger(daysToKeep) && daysToKeep >= 0
   const backups = (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
   const input = source ? { source, daysToKeep, requireBackupAt: backups } : undefined
-  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const isStarting = useJobsStore((state) => state.starting.cleanup ?? false)
+  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
   const result = job?.status === 'completed' ? CleanupPlanSchema.safeParse(job.result) : undefined
   const plan = preview.value
 

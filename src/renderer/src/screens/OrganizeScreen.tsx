@@ -23,7 +23,8 @@ export function OrganizeScreen() {
   const [startError, setStartError] = useState<CompanionErrorData | undefined>()
   const preview = usePreview<OrganizeResult>()
   const by = chosenBy ?? preferred
-  const isRunning = job !== undefined && !isFinishedStatus(job.status)
+  const isStarting = useJobsStore((state) => state.starting.organize ?? false)
+  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
   const result = job?.status === 'completed' ? OrganizeResultSchema.safeParse(job.result) : undefined
   const plan = preview.value
 

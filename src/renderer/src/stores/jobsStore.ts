@@ -12,6 +12,8 @@ interface JobsState {
   jobs: Record<string, JobSnapshot>
   error: CompanionErrorData | undefined
   lastStarted: Partial<Record<JobKind, string>>
+  /** A start on its way: a second click must not start the same backup or cleanup twice. */
+  starting: Partial<Record<JobKind, boolean>>
   load(): Promise<void>
   apply(job: JobSnapshot): void
   startBackup(input: CommandInput<'storage.backup'>): Promise<CompanionErrorData | undefined>
@@ -30,17 +32,24 @@ function isNewer(next: JobSnapshot, known: JobSnapshot | undefined): boolean {
 }
 
 export const useJobsStore = create<JobsState>()((set, get) => {
-  const start = async (kind: JobKind, outcome: Promise<CommandOutcome<JobSnapshot>>) => {
-    const result = await outcome
-    if (!result.ok) return result.error
-    get().apply(result.value)
-    set((state) => ({ lastStarted: { ...state.lastStarted, [kind]: result.value.id } }))
-    return undefined
+  const start = async (kind: JobKind, request: () => Promise<CommandOutcome<JobSnapshot>>) => {
+    if (get().starting[kind]) return undefined
+    set((state) => ({ starting: { ...state.starting, [kind]: true } }))
+    try {
+      const result = await request()
+      if (!result.ok) return result.error
+      get().apply(result.value)
+      set((state) => ({ lastStarted: { ...state.lastStarted, [kind]: result.value.id } }))
+      return undefined
+    } finally {
+      set((state) => ({ starting: { ...state.starting, [kind]: false } }))
+    }
   }
   return {
     jobs: {},
     error: undefined,
     lastStarted: {},
+    starting: {},
     load: async () => {
       const outcome = await callCompanion('jobs.list', {})
       if (!outcome.ok) return set({ error: outcome.error })
@@ -50,9 +59,9 @@ export const useJobsStore = create<JobsState>()((set, get) => {
       if (!isNewer(job, get().jobs[job.id])) return
       set((state) => ({ jobs: { ...state.jobs, [job.id]: job } }))
     },
-    startBackup: (input) => start('backup', callCompanion('storage.backup', input)),
-    startCleanup: (input) => start('cleanup', callCompanion('storage.cleanup', input)),
-    startOrganize: (input) => start('organize', callCompanion('storage.organize', input)),
+    startBackup: (input) => start('backup', () => callCompanion('storage.backup', input)),
+    startCleanup: (input) => start('cleanup', () => callCompanion('storage.cleanup', input)),
+    startOrganize: (input) => start('organize', () => callCompanion('storage.organize', input)),
     cancel: async (id) => {
       const outcome = await callCompanion('jobs.cancel', { id })
       return outcome.ok ? undefined : outcome.error
