@@ -37,26 +37,35 @@ export function JobProgressPanel({ jobId, label }: { jobId: string; label: strin
       </div>
       <ProgressBar label={`${label} progress`} fraction={fraction} />
       <dl className="figures">
-        <div>
-          <dt>Data</dt>
-          <dd>
-            {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
-          </dd>
-        </div>
-        <div>
-          <dt>Files</dt>
-          <dd>
-            {progress.filesDone ?? '–'} of {progress.filesTotal ?? '–'}
-          </dd>
-        </div>
-        <div>
-          <dt>Speed</dt>
-          <dd>{isActive ? formatSpeed(progress.bytesPerSecond) : '–'}</dd>
-        </div>
-        <div>
-          <dt>Time left</dt>
-          <dd>{isActive ? formatSeconds(progress.etaSeconds) : '–'}</dd>
-        </div>
+        {/* Only what this job reports: a cleanup counts files, a backup also bytes, speed and time left. */}
+        {progress.bytesTotal !== undefined ? (
+          <div>
+            <dt>Data</dt>
+            <dd>
+              {formatBytes(progress.bytesDone ?? 0)} of {formatBytes(progress.bytesTotal)}
+            </dd>
+          </div>
+        ) : null}
+        {progress.filesTotal !== undefined ? (
+          <div>
+            <dt>Files</dt>
+            <dd>
+              {progress.filesDone ?? 0} of {progress.filesTotal}
+            </dd>
+          </div>
+        ) : null}
+        {progress.bytesTotal !== undefined ? (
+          <>
+            <div>
+              <dt>Speed</dt>
+              <dd>{isActive ? formatSpeed(progress.bytesPerSecond) : '–'}</dd>
+            </div>
+            <div>
+              <dt>Time left</dt>
+              <dd>{isActive ? formatSeconds(progress.etaSeconds) : '–'}</dd>
+            </div>
+          </>
+        ) : null}
       </dl>
       {progress.message && isActive ? <p className="muted">{progress.message}</p> : null}
       {isActive ? (
