@@ -14,6 +14,22 @@ async function addDestination(page: Page, folder: string): Promise<void> {
   ).toBeChecked()
 }
 
+/**
+ * Unplugged: the folder moves away at once (as an unmount takes the whole tree) and a file takes its place,
+ * so nothing can be written under that path again. The backup may recreate the folder in between; then the
+ * move is repeated.
+ */
+async function unplug(folder: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await fsp.rename(folder, `${folder}-unplugged-${attempt}`)
+    try {
+      return await fsp.writeFile(folder, 'not a drive', { flag: 'wx' })
+    } catch (error) {
+      if (attempt >= 20) throw error
+    }
+  }
+}
+
 const percentOf = async (page: Page) =>
   Number((await page.getByTestId('job-percent').textContent())?.replace(/\D/g, '') || 0)
 
@@ -93,9 +109,7 @@ test('a drive removed during a backup is reported in words, and the other drive 
   await page.getByRole('button', { name: /^Start backup to 2 drives/ }).click()
   await expect.poll(() => percentOf(page)).toBeGreaterThan(0)
 
-  // Unplugged: the folder is gone and a file now sits where it was, so nothing can be written there again.
-  await fsp.rm(pulled, { recursive: true, force: true, maxRetries: 5 })
-  await fsp.writeFile(pulled, 'not a drive')
+  await unplug(pulled)
 
   await expect(page.getByTestId('job-status')).toHaveText('Done')
   const result = page.getByTestId('backup-result')
