@@ -1,11 +1,16 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { DiskUsageBar } from '../components/DiskUsageBar.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
 import { SourceName } from '../components/SourceName.js'
-import { NightsChart } from '../components/NightsChart.js'
 import { formatBytes, formatWallClock } from '../format.js'
 import { useNavigationStore } from '../stores/navigationStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
+
+// The chart library is most of the UI's code: loaded only when a chart is shown, so the first page of a
+// browser on a box's slow Wi-Fi arrives sooner.
+const NightsChart = lazy(() =>
+  import('../components/NightsChart.js').then((module) => ({ default: module.NightsChart })),
+)
 
 export function DashboardScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -73,7 +78,13 @@ export function DashboardScreen() {
             </p>
           ) : null}
           <h2>Photos per night</h2>
-          {stats.nights.length > 0 ? <NightsChart nights={stats.nights} /> : <p>No photos on this source.</p>}
+          {stats.nights.length > 0 ? (
+            <Suspense fallback={<p className="muted">Drawing the chart…</p>}>
+              <NightsChart nights={stats.nights} />
+            </Suspense>
+          ) : (
+            <p>No photos on this source.</p>
+          )}
           <p className="muted">Figures from {new Date(stats.generatedAt).toLocaleString()}.</p>
         </>
       ) : null}
