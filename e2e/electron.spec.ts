@@ -41,6 +41,8 @@ test('the desktop app opens its window and talks to core through the preload bri
   const app = await electron.launch({
     executablePath: found.executablePath,
     args: [repo, `--user-data-dir=${userData}`],
+    // Linux keeps userData under $XDG_CONFIG_HOME: the test must not touch the user's own job history.
+    env: { ...process.env, XDG_CONFIG_HOME: userData } as Record<string, string>,
   })
   try {
     const window = await app.firstWindow()
