@@ -2,8 +2,8 @@ import os from 'node:os'
 import path from 'node:path'
 
 /**
- * Where `serve` keeps settings and job history by default: beside the desktop app's data (Electron's
- * userData for this app) in its own `serve` folder, so the two never write one job journal at once.
+ * Where `serve` keeps settings and job history by default: the platform's per-user config folder, in a
+ * `serve` folder of its own, so `serve` and a running desktop app never write one job journal at once.
  */
 export function defaultServeDataDir(): string {
   const home = os.homedir()
