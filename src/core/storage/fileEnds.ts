@@ -14,7 +14,8 @@ export class FileEnds {
       this.head = concat(this.head, chunk.subarray(0, FILE_END_BYTES - this.head.length))
     }
     const joined = chunk.length >= FILE_END_BYTES ? chunk : concat(this.tail, chunk)
-    this.tail = joined.slice(Math.max(0, joined.length - FILE_END_BYTES))
+    // A copy: Buffer's own slice() would be a view into the reused chunk buffer.
+    this.tail = Uint8Array.from(joined.subarray(Math.max(0, joined.length - FILE_END_BYTES)))
   }
 }
 

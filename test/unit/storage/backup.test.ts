@@ -7,6 +7,7 @@ import { backupFiles, PARTIAL_SUFFIX, type BackupFile } from '../../../src/core/
 import { hashFile } from '../../../src/core/storage/fileHash.js'
 import { readManifest } from '../../../src/core/storage/manifest.js'
 import { LocalSource } from '../../../src/core/sources/localSource.js'
+import { writeCardFixture } from '../../../src/core/fixtures/cardFixture.js'
 
 let dir: string
 let card: string
@@ -114,6 +115,19 @@ describe('backupFiles', () => {
     const flaggedPaths = result.flagged.map((photo) => photo.path)
     expect(flaggedPaths).not.toContain('camera_settings.csv')
     expect(flaggedPaths).not.toContain('photos/2024-09-01/adeptTurca_2024_09_01__22_00_00_HDR0.jpg.json')
+  })
+
+  it('flags no whole photo of a real card, however many are copied at once', async () => {
+    const fixture = await writeCardFixture(path.join(dir, 'REAL'), {
+      nights: 1,
+      perNight: 16,
+      photoKb: 1500,
+      odd: false,
+    })
+    const source = await LocalSource.open(fixture.root)
+    const result = await backupFiles(source, await cardFiles(source), [driveA], {})
+    expect(result.copied).toBe(fixture.files.length)
+    expect(result.flagged).toEqual([])
   })
 
   it('copies from a source that offers only a stream (no positional reads)', async () => {
