@@ -41,6 +41,8 @@ const FILES_IN_FLIGHT = 8
 
 interface Destination {
   root: string
+  /** Device of the root when the backup started: another device there means the drive was unmounted. */
+  device: number
   cardFolder: string
   manifest: Map<string, ManifestEntry>
   writer: ManifestWriter
@@ -142,9 +144,12 @@ async function openDestinations(
   for (const root of roots) {
     const absolute = path.resolve(root)
     let real: string
+    let device: number
     try {
       real = await fsp.realpath(absolute)
-      if (!(await fsp.stat(real)).isDirectory()) throw new Error('not a folder')
+      const stats = await fsp.stat(real)
+      if (!stats.isDirectory()) throw new Error('not a folder')
+      device = stats.dev
     } catch (error) {
       throw new CompanionError(
         'DESTINATION_NOT_FOUND',
@@ -165,6 +170,7 @@ async function openDestinations(
     await removeStalePartials(cardFolder)
     destinations.push({
       root: absolute,
+      device,
       cardFolder,
       manifest: await readManifest(cardFolder),
       writer: await ManifestWriter.open(cardFolder),
@@ -259,6 +265,7 @@ async function copyOne(
     const finalPath = resolveInside(destination.cardFolder, file.path)
     const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
     try {
+      await assertSameDrive(destination)
       await fsp.mkdir(path.dirname(finalPath), { recursive: true })
       targets.push({ destination, finalPath, tempPath, handle: await fsp.open(tempPath, 'w') })
     } catch (error) {
@@ -365,6 +372,22 @@ async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
   }
 }
 
+/**
+ * An unplugged drive can leave its mount folder behind (a manual mount, a stale automount); creating the
+ * card folder again there would quietly fill the laptop's own disk. The root must still be the same device.
+ */
+async function assertSameDrive(destination: Destination): Promise<void> {
+  let device: number | undefined
+  try {
+    device = (await fsp.stat(destination.root)).dev
+  } catch {
+    device = undefined
+  }
+  if (device !== destination.device) throw new DriveGoneError()
+}
+
+class DriveGoneError extends Error {}
+
 function failDestination(destination: Destination, error: unknown): void {
   if (destination.dead) return
   destination.dead = true
@@ -375,10 +398,15 @@ function failDestination(destination: Destination, error: unknown): void {
           code: 'DESTINATION_FULL',
           message: `The drive ${destination.root} is full; files copied before are kept`,
         }
-      : {
-          code: 'DESTINATION_FAILED',
-          message: `Writing to ${destination.root} failed (${code ?? describeError(error)}); was it unplugged?`,
-        }
+      : error instanceof DriveGoneError
+        ? {
+            code: 'DESTINATION_FAILED',
+            message: `The drive ${destination.root} is no longer there (unplugged?); files copied before are kept`,
+          }
+        : {
+            code: 'DESTINATION_FAILED',
+            message: `Writing to ${destination.root} failed (${code ?? describeError(error)}); was it unplugged?`,
+          }
 }
 
 async function discard(targets: Target[]): Promise<void> {

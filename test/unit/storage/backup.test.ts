@@ -263,3 +263,44 @@ describe('a destination that fills up', () => {
     },
   )
 })
+
+describe('a drive unplugged during a backup', () => {
+  it.runIf(canMount)(
+    'stops that drive with a clear message and never writes into the mount folder left behind',
+    async () => {
+      for (let i = 0; i < 40; i++) {
+        await writeCardFile(
+          `photos/2024-09-03/adeptTurca_2024_09_03__01_00_${String(i).padStart(2, '0')}_HDR0.jpg`,
+          200_000,
+          i + 5,
+        )
+      }
+      const usb = path.join(dir, 'usb')
+      await fsp.mkdir(usb)
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', usb])
+      let mounted = true
+      try {
+        const source = await LocalSource.open(card)
+        const files = await cardFiles(source)
+        const result = await backupFiles(source, files, [usb, driveA], {
+          deviceName: 'adeptTurca',
+          onProgress: () => {
+            // Pulled after the backup started, before the next file: the mount folder stays behind,
+            // now on the laptop's own disk, as a manual mount leaves it.
+            if (mounted) {
+              execFileSync('umount', ['-l', usb])
+              mounted = false
+            }
+          },
+        })
+        const [pulled, healthy] = result.destinations
+        expect(pulled?.error?.message).toMatch(/no longer there/)
+        expect(pulled?.copied).toBe(0)
+        expect(healthy?.copied).toBe(files.length)
+        expect(await listTree(usb)).toEqual([])
+      } finally {
+        if (mounted) execFileSync('umount', [usb])
+      }
+    },
+  )
+})
