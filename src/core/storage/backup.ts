@@ -377,13 +377,8 @@ async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
  * card folder again there would quietly fill the laptop's own disk. The root must still be the same device.
  */
 async function assertSameDrive(destination: Destination): Promise<void> {
-  let device: number | undefined
-  try {
-    device = (await fsp.stat(destination.root)).dev
-  } catch {
-    device = undefined
-  }
-  if (device !== destination.device) throw new DriveGoneError()
+  const stats = await fsp.stat(destination.root).catch(() => undefined)
+  if (!stats?.isDirectory() || stats.dev !== destination.device) throw new DriveGoneError()
 }
 
 class DriveGoneError extends Error {}
@@ -401,7 +396,7 @@ function failDestination(destination: Destination, error: unknown): void {
       : error instanceof DriveGoneError
         ? {
             code: 'DESTINATION_FAILED',
-            message: `The drive ${destination.root} is no longer there (unplugged?); files copied before are kept`,
+            message: `Writing to ${destination.root} failed (the drive is no longer there); was it unplugged? Files copied before are kept`,
           }
         : {
             code: 'DESTINATION_FAILED',
