@@ -24,7 +24,7 @@ await build({
   target: 'node20',
   // Pure-JS dependencies are bundled too: loading zod alone as ~100 separate modules cost more than all of
   // a no-op backup's own work. Native and heavy ones stay in node_modules and load on demand.
-  external: ['electron', 'sharp', 'ssh2', 'ssh2-sftp-client', 'cpu-features', 'ioredis', 'drivelist'],
+  external: ['electron', 'sharp', 'ssh2', 'cpu-features', 'ioredis', 'drivelist'],
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
