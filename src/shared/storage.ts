@@ -121,6 +121,8 @@ export const CleanupPlanSchema = z.object({
     z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() }),
   ),
   refused: z.array(FileFailureSchema),
+  /** Backup locations asked for that were not there (a drive not plugged in): their copies did not count. */
+  unavailableBackups: z.array(z.string()),
   bytesToFree: z.number(),
   dryRun: z.boolean(),
   deleted: z.number().int(),

@@ -52,6 +52,8 @@ function describeCleanup(plan: CleanupPlan): string {
         `Would delete ${plan.toDelete.length} photos captured before ${plan.cutoff}, freeing ${prettyBytes(plan.bytesToFree)}`,
       ]
     : [`Deleted ${plan.deleted} photos, freed ${prettyBytes(plan.bytesFreed)}`]
+  for (const location of plan.unavailableBackups)
+    lines.push(`  backup not there, its copies not counted: ${location}`)
   for (const refusal of plan.refused) lines.push(`  kept (${refusal.reason}): ${refusal.path}`)
   for (const failure of plan.failed) lines.push(`  could not delete: ${failure.path}: ${failure.reason}`)
   return lines.join('\n')

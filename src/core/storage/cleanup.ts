@@ -221,7 +221,7 @@ async function prepareCleanup(
   }
   const identity = await source.identity()
   const localRoot = await assertSafeCleanupRoot(identity, options)
-  const cardFolders = await findBackupCardFolders(options.requireBackupAt)
+  const { cardFolders, unavailable } = await findBackupCardFolders(options.requireBackupAt)
   if (localRoot !== undefined) await assertBackupsOutsideSource(localRoot, cardFolders)
   const backups = await Promise.all(
     cardFolders.map(async (cardFolder) => ({ cardFolder, entries: await readManifest(cardFolder) })),
@@ -235,6 +235,7 @@ async function prepareCleanup(
     cutoff,
     toDelete: [],
     refused: [],
+    unavailableBackups: unavailable,
     bytesToFree: 0,
     dryRun: true,
     deleted: 0,
@@ -453,10 +454,15 @@ async function realpathOr(absolutePath: string): Promise<string> {
 
 /**
  * Card folders under the given backup locations: a folder holding a manifest is one; otherwise each of its
- * subfolders that holds one (a drive root with a folder per card).
+ * subfolders that holds one (a drive root with a folder per card). A location that is not there (a drive left
+ * at home) is listed as unavailable: one verified copy anywhere suffices, so the others still count; only when
+ * none of the locations asked for is there does the cleanup stop.
  */
-export async function findBackupCardFolders(locations: readonly string[]): Promise<string[]> {
+export async function findBackupCardFolders(
+  locations: readonly string[],
+): Promise<{ cardFolders: string[]; unavailable: string[] }> {
   const cardFolders: string[] = []
+  const unavailable: string[] = []
   for (const location of locations) {
     const folder = path.resolve(location)
     if (await isFile(manifestPathOf(folder))) {
@@ -466,21 +472,22 @@ export async function findBackupCardFolders(locations: readonly string[]): Promi
     let entries: Dirent[]
     try {
       entries = await fsp.readdir(folder, { withFileTypes: true })
-    } catch (error) {
-      throw new CompanionError(
-        'DESTINATION_NOT_FOUND',
-        `The backup at ${folder} is not there (is the drive plugged in?)`,
-        {
-          cause: error,
-        },
-      )
+    } catch {
+      unavailable.push(folder)
+      continue
     }
     for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const cardFolder = path.join(folder, entry.name)
       if (await isFile(manifestPathOf(cardFolder))) cardFolders.push(cardFolder)
     }
   }
-  return [...new Set(cardFolders)]
+  if (locations.length > 0 && unavailable.length === locations.length) {
+    throw new CompanionError(
+      'DESTINATION_NOT_FOUND',
+      `No backup to check against is there: ${unavailable.join(', ')} (is the drive plugged in?)`,
+    )
+  }
+  return { cardFolders: [...new Set(cardFolders)], unavailable }
 }
 
 async function isFile(absolutePath: string): Promise<boolean> {

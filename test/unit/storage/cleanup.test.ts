@@ -278,8 +278,8 @@ describe('cleanupOldPhotos', () => {
   it('accepts the card folder itself as well as the drive that holds card folders', async () => {
     const photo = await photoOnCard(OLD)
     await backUp(photo)
-    expect(await findBackupCardFolders([backupDrive])).toEqual([cardFolder])
-    expect(await findBackupCardFolders([cardFolder])).toEqual([cardFolder])
+    expect(await findBackupCardFolders([backupDrive])).toEqual({ cardFolders: [cardFolder], unavailable: [] })
+    expect(await findBackupCardFolders([cardFolder])).toEqual({ cardFolders: [cardFolder], unavailable: [] })
     const plan = await cleanup(await catalogOf(photo), { requireBackupAt: [cardFolder] })
     expect(plan.deleted).toBe(1)
   })
@@ -366,11 +366,21 @@ describe('cleanupOldPhotos', () => {
     expect((await fsp.stat(path.join(cardFolder, photo))).isFile()).toBe(true)
   })
 
-  it('says when a named backup is not there', async () => {
+  it('says when no named backup is there, and deletes nothing', async () => {
     const photo = await photoOnCard(OLD)
     await expect(
       cleanup(await catalogOf(photo), { requireBackupAt: [path.join(dir, 'unplugged')] }),
     ).rejects.toMatchObject({ code: 'DESTINATION_NOT_FOUND' })
+    expect((await fsp.stat(path.join(card, photo))).isFile()).toBe(true)
+  })
+
+  it('counts the backups that are there when another named one is not, and says which was missing', async () => {
+    const photo = await photoOnCard(OLD)
+    await backUp(photo)
+    const unplugged = path.join(dir, 'unplugged')
+    const plan = await cleanup(await catalogOf(photo), { requireBackupAt: [unplugged, backupDrive] })
+    expect(plan.deleted).toBe(1)
+    expect(plan.unavailableBackups).toEqual([unplugged])
   })
 
   it('refuses a number of days that is not a whole, non-negative number', async () => {

@@ -120,6 +120,11 @@ export function CleanupScreen() {
             </div>
           </dl>
           <p className="muted">Photos captured before {plan.cutoff.replace('T', ' ')} are candidates.</p>
+          {plan.unavailableBackups.length > 0 ? (
+            <p role="status" data-testid="plan-unavailable-backups">
+              Not plugged in, so its copies were not counted: {plan.unavailableBackups.join(', ')}
+            </p>
+          ) : null}
           {plan.refused.length > 0 ? (
             <>
               <h3>Refused</h3>
