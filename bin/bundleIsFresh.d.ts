@@ -1,0 +1,2 @@
+/** See bundleIsFresh.js. */
+export declare function bundleIsFresh(root: string, bundle: string): boolean
