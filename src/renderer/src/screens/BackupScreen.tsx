@@ -5,7 +5,7 @@ import { isFinishedStatus } from '../../../shared/jobs.js'
 import { BackupResultSchema } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
-import { SourceName } from '../components/SourceName.js'
+import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { formatBytes } from '../format.js'
 import { useJobsStore } from '../stores/jobsStore.js'
@@ -81,9 +81,7 @@ export function BackupScreen() {
       <header className="screen-head">
         <h1>Backup</h1>
       </header>
-      <p className="muted source-line">
-        {source ? <SourceName source={source} /> : 'Choose a source first (Sources).'}
-      </p>
+      <ChosenSource source={source} />
       <fieldset className="panel" disabled={isRunning}>
         <legend>Back up to</legend>
         {options.length === 0 ? (

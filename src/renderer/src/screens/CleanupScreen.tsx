@@ -4,7 +4,7 @@ import { isFinishedStatus } from '../../../shared/jobs.js'
 import { CleanupPlanSchema, type CleanupPlan } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
-import { SourceName } from '../components/SourceName.js'
+import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { VirtualList } from '../components/VirtualList.js'
 import { formatBytes } from '../format.js'
@@ -48,9 +48,7 @@ export function CleanupScreen() {
       <header className="screen-head">
         <h1>Cleanup</h1>
       </header>
-      <p className="muted source-line">
-        {source ? <SourceName source={source} /> : 'Choose a source first (Sources).'}
-      </p>
+      <ChosenSource source={source} />
       <fieldset className="panel" disabled={isRunning}>
         <legend>What to free</legend>
         <label>

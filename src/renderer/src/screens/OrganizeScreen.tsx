@@ -4,7 +4,7 @@ import { isFinishedStatus } from '../../../shared/jobs.js'
 import { OrganizeResultSchema, type OrganizeBy, type OrganizeResult } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
-import { SourceName } from '../components/SourceName.js'
+import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { VirtualList } from '../components/VirtualList.js'
 import { useJobsStore } from '../stores/jobsStore.js'
@@ -45,9 +45,7 @@ export function OrganizeScreen() {
       <header className="screen-head">
         <h1>Organize</h1>
       </header>
-      <p className="muted source-line">
-        {source ? <SourceName source={source} /> : 'Choose a source first (Sources).'}
-      </p>
+      <ChosenSource source={source} />
       <fieldset className="panel" disabled={isRunning}>
         <legend>Sort photos into folders</legend>
         <div role="radiogroup" aria-label="Folder per" className="choices-row">
