@@ -10,7 +10,7 @@ import path from 'node:path'
 import { readSourceChunks } from '../src/core/sources/readSourceChunks.js'
 import { SftpSource } from '../src/core/sources/sftpSource.js'
 import { startSshServer } from '../test/support/sshServer.js'
-import { mbPerSecond, median, printRatio, timeCommand } from './measure.js'
+import { flushDisks, mbPerSecond, median, printRatio, timeCommand } from './measure.js'
 
 const bigMb = Number(process.env['BENCH_SFTP_MB'] ?? 1024)
 const smallCount = Number(process.env['BENCH_SFTP_FILES'] ?? 2000)
@@ -94,6 +94,8 @@ try {
   }
   /** Wall time and the CPU each side's client spent: ours (this process) or sftp's (a child). */
   const sample = async (run: () => number | Promise<number>, cpuOf: 'own' | 'children') => {
+    // The previous tool's writes are flushed first, not left for the next one to pay for.
+    flushDisks()
     const before = cpuSeconds()
     const seconds = await run()
     return { seconds, cpu: cpuSeconds()[cpuOf] - before[cpuOf] }
