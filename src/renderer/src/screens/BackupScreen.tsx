@@ -1,7 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react'
+import { useMemo, useState } from 'react'
 import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { isFinishedStatus } from '../../../shared/jobs.js'
 import { BackupResultSchema } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
@@ -11,6 +10,8 @@ import { formatBytes } from '../format.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
+import { useLastJob } from '../useLastJob.js'
+import { AddFolderForm } from '../components/AddFolderForm.js'
 
 interface DestinationOption {
   path: string
@@ -28,11 +29,9 @@ export function BackupScreen() {
   const saved = useSettingsStore((state) => state.settings?.destinations)
   const updateSettings = useSettingsStore((state) => state.update)
   const verify = useSettingsStore((state) => state.settings?.preferences.verifyBackups ?? true)
-  const jobId = useJobsStore((state) => state.lastStarted.backup)
-  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const { job, isRunning, result } = useLastJob('backup', BackupResultSchema)
   const startBackup = useJobsStore((state) => state.startBackup)
   const [picked, setPicked] = useState<string[]>([])
-  const [newFolder, setNewFolder] = useState('')
   const [error, setError] = useState<CompanionErrorData | undefined>()
 
   // The laptop's own disk is never offered, nor the card itself.
@@ -53,22 +52,14 @@ export function BackupScreen() {
     )
   }, [drives, saved, source])
 
-  const isStarting = useJobsStore((state) => state.starting.backup ?? false)
-  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
-  const result = job?.status === 'completed' ? BackupResultSchema.safeParse(job.result) : undefined
   const toggle = (path: string) =>
     setPicked((current) => (current.includes(path) ? current.filter((p) => p !== path) : [...current, path]))
 
-  const addFolder = async (event: FormEvent) => {
-    event.preventDefault()
-    const folder = newFolder.trim()
-    if (!folder) return
+  const addFolder = async (folder: string) => {
     const failure = await updateSettings({ destinations: [...(saved ?? []), folder] })
     setError(failure)
-    if (!failure) {
-      setPicked((current) => [...new Set([...current, folder])])
-      setNewFolder('')
-    }
+    if (!failure) setPicked((current) => [...new Set([...current, folder])])
+    return !failure
   }
   const start = async () => {
     if (!source) return
@@ -117,17 +108,7 @@ export function BackupScreen() {
             </li>
           ))}
         </ul>
-        <form className="inline-form" onSubmit={(event) => void addFolder(event)}>
-          <label>
-            Folder on a drive{' '}
-            <input
-              value={newFolder}
-              onChange={(event) => setNewFolder(event.target.value)}
-              placeholder="/media/me/BACKUP"
-            />
-          </label>
-          <button type="submit">Add</button>
-        </form>
+        <AddFolderForm label="Folder on a drive" placeholder="/media/me/BACKUP" onAdd={addFolder} />
       </fieldset>
       <div className="actions">
         <button
@@ -143,7 +124,7 @@ export function BackupScreen() {
         </span>
       </div>
       <ErrorMessage error={error} title="Backup did not start" />
-      {jobId ? <JobProgressPanel jobId={jobId} label="Backup" /> : null}
+      {job ? <JobProgressPanel jobId={job.id} label="Backup" /> : null}
       {result?.success ? <BackupResultView result={result.data} /> : null}
     </section>
   )

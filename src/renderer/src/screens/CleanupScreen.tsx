@@ -1,6 +1,5 @@
 import { useState } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { isFinishedStatus } from '../../../shared/jobs.js'
 import { CleanupPlanSchema, type CleanupPlan } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
@@ -12,12 +11,12 @@ import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { usePreview } from '../usePreview.js'
+import { useLastJob } from '../useLastJob.js'
 
 export function CleanupScreen() {
   const source = useSourcesStore((state) => state.selected)
   const settings = useSettingsStore((state) => state.settings)
-  const jobId = useJobsStore((state) => state.lastStarted.cleanup)
-  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const { job, isRunning, result } = useLastJob('cleanup', CleanupPlanSchema)
   const startCleanup = useJobsStore((state) => state.startCleanup)
   const [daysText, setDaysText] = useState<string | undefined>()
   const [excluded, setExcluded] = useState<string[]>([])
@@ -28,9 +27,6 @@ export function CleanupScreen() {
   const isValidDays = Number.isInteger(daysToKeep) && daysToKeep >= 0
   const backups = (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
   const input = source ? { source, daysToKeep, requireBackupAt: backups } : undefined
-  const isStarting = useJobsStore((state) => state.starting.cleanup ?? false)
-  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
-  const result = job?.status === 'completed' ? CleanupPlanSchema.safeParse(job.result) : undefined
   const plan = preview.value
 
   const runPreview = () => {
@@ -173,7 +169,7 @@ export function CleanupScreen() {
         </section>
       ) : null}
       <ErrorMessage error={startError} title="Cleanup did not start" />
-      {jobId ? <JobProgressPanel jobId={jobId} label="Cleanup" /> : null}
+      {job ? <JobProgressPanel jobId={job.id} label="Cleanup" /> : null}
       {result?.success ? (
         <section className="panel" aria-label="Cleanup result" data-testid="cleanup-result">
           <h2>Result</h2>

@@ -1,6 +1,5 @@
 import { useState } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { isFinishedStatus } from '../../../shared/jobs.js'
 import { OrganizeResultSchema, type OrganizeBy, type OrganizeResult } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
@@ -11,21 +10,18 @@ import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { usePreview } from '../usePreview.js'
+import { useLastJob } from '../useLastJob.js'
 
 export function OrganizeScreen() {
   const source = useSourcesStore((state) => state.selected)
   const preferred = useSettingsStore((state) => state.settings?.preferences.organizeBy ?? 'night')
-  const jobId = useJobsStore((state) => state.lastStarted.organize)
-  const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
+  const { job, isRunning, result } = useLastJob('organize', OrganizeResultSchema)
   const startOrganize = useJobsStore((state) => state.startOrganize)
   const [chosenBy, setChosenBy] = useState<OrganizeBy | undefined>()
   const [isUndo, setIsUndo] = useState(false)
   const [startError, setStartError] = useState<CompanionErrorData | undefined>()
   const preview = usePreview<OrganizeResult>()
   const by = chosenBy ?? preferred
-  const isStarting = useJobsStore((state) => state.starting.organize ?? false)
-  const isRunning = isStarting || (job !== undefined && !isFinishedStatus(job.status))
-  const result = job?.status === 'completed' ? OrganizeResultSchema.safeParse(job.result) : undefined
   const plan = preview.value
 
   const runPreview = (undo: boolean) => {
@@ -112,7 +108,7 @@ export function OrganizeScreen() {
         </section>
       ) : null}
       <ErrorMessage error={startError} title="Organize did not start" />
-      {jobId ? <JobProgressPanel jobId={jobId} label="Organize" /> : null}
+      {job ? <JobProgressPanel jobId={job.id} label="Organize" /> : null}
       {result?.success ? (
         <section className="panel" aria-label="Organize result" data-testid="organize-result">
           <h2>Result</h2>

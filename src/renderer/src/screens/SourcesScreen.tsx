@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { isSystemDrive } from '../../../shared/driveConstraints.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
@@ -7,6 +7,7 @@ import { useNavigationStore } from '../stores/navigationStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { BoxesPanel } from './BoxesPanel.js'
+import { AddFolderForm } from '../components/AddFolderForm.js'
 
 /** One empty list for every render before the settings arrive (a new `[]` each time would loop). */
 const NO_FOLDERS: readonly string[] = []
@@ -55,7 +56,6 @@ export function SourcesScreen() {
   const startupSources = useSourcesStore((state) => state.startupSources)
   const folders = useSettingsStore((state) => state.settings?.folders) ?? NO_FOLDERS
   const update = useSettingsStore((state) => state.update)
-  const [folder, setFolder] = useState('')
   const [error, setError] = useState<CompanionErrorData | undefined>()
 
   const cards = drives
@@ -75,13 +75,10 @@ export function SourcesScreen() {
     )
     .sort((a, b) => Number(b.isCard) - Number(a.isCard))
 
-  const addFolder = async (event: FormEvent) => {
-    event.preventDefault()
-    const path = folder.trim()
-    if (!path) return
+  const addFolder = async (path: string) => {
     const failure = await update({ folders: [...folders, path] })
     setError(failure)
-    if (!failure) setFolder('')
+    return !failure
   }
 
   return (
@@ -124,17 +121,7 @@ export function SourcesScreen() {
             />
           ))}
         </ul>
-        <form className="inline-form" onSubmit={(event) => void addFolder(event)}>
-          <label>
-            Add a folder{' '}
-            <input
-              value={folder}
-              onChange={(event) => setFolder(event.target.value)}
-              placeholder="/home/me/cards/ridge-2024-09"
-            />
-          </label>
-          <button type="submit">Add</button>
-        </form>
+        <AddFolderForm label="Add a folder" placeholder="/home/me/cards/ridge-2024-09" onAdd={addFolder} />
         <ErrorMessage error={error} title="Could not save" />
       </section>
       <BoxesPanel />
