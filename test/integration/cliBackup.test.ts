@@ -8,6 +8,7 @@ import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import { PARTIAL_SUFFIX } from '../../src/core/storage/backup.js'
 import { hashFile } from '../../src/core/storage/fileHash.js'
 import { readManifest } from '../../src/core/storage/manifest.js'
+import { filesUnder } from '../support/filesUnder.js'
 
 const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
 let dir: string
@@ -22,11 +23,6 @@ afterAll(async () => {
 })
 
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
-
-async function filesUnder(root: string): Promise<string[]> {
-  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)))
-}
 
 /** Every card file is at the destination once, with the card's bytes, and recorded in the manifest. */
 async function expectCompleteCopy(cardFolder: string): Promise<void> {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
+import { filesUnder } from '../support/filesUnder.js'
 
 const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
 let dir: string
@@ -24,11 +25,7 @@ afterEach(async () => {
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
 
 async function photosOn(root: string): Promise<string[]> {
-  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile() && /\.(jpe?g|png|dng)$/i.test(entry.name))
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort()
+  return (await filesUnder(root)).filter((file) => /\.(jpe?g|png|dng)$/i.test(file))
 }
 
 describe('creaturebox cleanup and organize (the CLI)', () => {

@@ -9,6 +9,7 @@ import { openSource, type BoxConnectionOptions } from '../../src/core/sources/op
 import { hashFile } from '../../src/core/storage/fileHash.js'
 import { freePort } from '../support/redisServer.js'
 import { startSshServer, type SshServer } from '../support/sshServer.js'
+import { filesUnder } from '../support/filesUnder.js'
 
 const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
 let server: SshServer
@@ -95,9 +96,7 @@ describe('creaturebox with an sftp:// source', () => {
     expect(done.status).toBe(0)
     const report = JSON.parse(done.stdout)
     const cardFolder = report.destinations[0].cardFolder as string
-    const names = (await fsp.readdir(card, { recursive: true, withFileTypes: true }))
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(card, path.join(entry.parentPath, entry.name)))
+    const names = await filesUnder(card)
     expect(names.length).toBeGreaterThan(3)
     for (const name of names) {
       expect(await hashFile(path.join(cardFolder, name))).toBe(await hashFile(path.join(card, name)))

@@ -11,6 +11,7 @@ import { hashFile } from '../../src/core/storage/fileHash.js'
 import { readManifest } from '../../src/core/storage/manifest.js'
 import { StorageManager } from '../../src/core/storage/storageManager.js'
 import { startSshServer, type SshServer } from '../support/sshServer.js'
+import { filesUnder } from '../support/filesUnder.js'
 
 let server: SshServer
 let card: string
@@ -40,14 +41,6 @@ const open = (root = card, extra: Parameters<typeof openSource>[1] = {}): Promis
     confirmNewHostKey: () => true,
     ...extra,
   })
-
-async function filesUnder(root: string): Promise<string[]> {
-  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .sort()
-}
 
 describe('SftpSource against a real sshd', () => {
   it('lists every file of the box with its size, odd names included', async () => {

@@ -10,6 +10,7 @@ import { hashFile } from '../../src/core/storage/fileHash.js'
 import { readManifest } from '../../src/core/storage/manifest.js'
 import { StorageManager } from '../../src/core/storage/storageManager.js'
 import { startSshServer, type SshServer } from '../support/sshServer.js'
+import { filesUnder } from '../support/filesUnder.js'
 
 let server: SshServer
 let knownHostsPath: string
@@ -40,14 +41,6 @@ const openBox = (root: string, extra: Partial<SftpSourceOptions> = {}) =>
     reconnect: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
     ...extra,
   })
-
-async function filesUnder(root: string): Promise<string[]> {
-  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .sort()
-}
 
 describe('SFTP transfers when the link drops, on cancel, and for cleanup on the box', () => {
   it('continues a file after the serving sshd is killed mid-transfer and ends with a verified copy', async () => {

@@ -8,6 +8,7 @@ import { hashFile } from '../../../src/core/storage/fileHash.js'
 import { readManifest } from '../../../src/core/storage/manifest.js'
 import { LocalSource } from '../../../src/core/sources/localSource.js'
 import { writeCardFixture } from '../../../src/core/fixtures/cardFixture.js'
+import { filesUnder } from '../../support/filesUnder.js'
 
 let dir: string
 let card: string
@@ -45,14 +46,6 @@ async function cardFiles(source: LocalSource): Promise<BackupFile[]> {
   return files
 }
 
-async function listTree(root: string): Promise<string[]> {
-  const entries = await fsp.readdir(root, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort()
-}
-
 describe('backupFiles', () => {
   it('copies every file to two drives, verified, with mtimes kept and a manifest line each', async () => {
     const source = await LocalSource.open(card)
@@ -69,7 +62,7 @@ describe('backupFiles', () => {
         expect(manifest.get(file.path)?.hash).toBe(await hashFile(copy))
         expect(Math.abs((await fsp.stat(copy)).mtimeMs - file.mtimeMs)).toBeLessThan(2)
       }
-      expect((await listTree(folder)).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
+      expect((await filesUnder(folder)).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
     }
   })
 
@@ -191,7 +184,7 @@ describe('backupFiles', () => {
     await expect(backupFiles(source, files, [path.join(dir, 'unplugged')])).rejects.toMatchObject({
       code: 'DESTINATION_NOT_FOUND',
     })
-    expect(await listTree(card)).toHaveLength(4)
+    expect(await filesUnder(card)).toHaveLength(4)
   })
 
   it('reports a file that vanished from the card and copies the others', async () => {
@@ -216,7 +209,7 @@ describe('backupFiles', () => {
     })
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
     const folder = path.join(driveA, 'adeptTurca_CARD')
-    expect((await listTree(folder)).filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
+    expect((await filesUnder(folder)).filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
     const kept = (await readManifest(folder)).size
     expect(kept).toBeLessThan(files.length)
     const resumed = await backupFiles(source, files, [driveA], { deviceName: 'adeptTurca' })
@@ -250,7 +243,7 @@ describe('a destination that fills up', () => {
         expect(healthy?.error).toBeUndefined()
         expect(healthy?.copied).toBe(4)
         const folder = path.join(small, 'adeptTurca_CARD')
-        const left = await listTree(folder)
+        const left = await filesUnder(folder)
         expect(left.filter((name) => name.includes(PARTIAL_SUFFIX))).toEqual([])
         // What did fit is complete and verified.
         const manifest = await readManifest(folder)
@@ -297,7 +290,7 @@ describe('a drive unplugged during a backup', () => {
         expect(pulled?.error?.message).toMatch(/no longer there/)
         expect(pulled?.copied).toBe(0)
         expect(healthy?.copied).toBe(files.length)
-        expect(await listTree(usb)).toEqual([])
+        expect(await filesUnder(usb)).toEqual([])
       } finally {
         if (mounted) execFileSync('umount', [usb])
       }
