@@ -6,7 +6,7 @@ import type { BackupResult, DestinationResult, FileFailure, PhotoFlag } from '..
 import { CompanionError, describeError, errnoCode, isSourceGone } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import { cardFolderName } from './backupFolder.js'
-import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
+import { createHasher, hashFile, hashSourceFile, HASH_ALGORITHM } from './fileHash.js'
 import { decideBackup } from './incremental.js'
 import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { isInside, resolveInside } from './safety.js'
@@ -232,19 +232,13 @@ async function planCopies(
 /** Hour-shifted mtimes (FAT after DST) count as unchanged only when the source still hashes the same. */
 async function dropConfirmedByHash(source: PhotoSource, item: PlannedCopy, targets: Destination[]) {
   if (!targets.some((destination) => item.confirmByHash.has(destination))) return targets
-  const hash = await hashSource(source, item.file.path)
+  const hash = await hashSourceFile(source, item.file.path)
   return targets.filter((destination) => {
     const same =
       item.confirmByHash.has(destination) && destination.manifest.get(item.file.path)?.hash === hash
     if (same) destination.result.skipped++
     return !same
   })
-}
-
-async function hashSource(source: PhotoSource, filePath: string): Promise<string> {
-  const hasher = await createHasher()
-  for await (const chunk of readSourceChunks(source, filePath)) hasher.update(chunk)
-  return hasher.digest()
 }
 
 interface Target {

@@ -20,7 +20,7 @@ import {
   type CopyVerdict,
   type RefusalCode,
 } from './cleanupSafety.js'
-import { hashFile, hashStream } from './fileHash.js'
+import { hashFile, hashSourceFile } from './fileHash.js'
 import { manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { resolveInside } from './safety.js'
 
@@ -328,7 +328,7 @@ async function checkFile(
       return { path: filePath, size: file.size, verdict: { ok: true }, backupAt: backup.cardFolder }
     }
     if (unhashed && copyPath !== undefined && evidence.backup) {
-      sourceHash ??= await hashStream(source.createReadStream(filePath, { signal }))
+      sourceHash ??= await hashSourceFile(source, filePath, signal)
       evidence.source = { size: file.size, hash: sourceHash }
       evidence.backup.hash = await hashFile(copyPath, signal)
       verdict = checkBackupCopy(evidence)

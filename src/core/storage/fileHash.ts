@@ -1,5 +1,7 @@
 import fsp from 'node:fs/promises'
 import { createXXHash128, type IHasher } from 'hash-wasm'
+import type { PhotoSource } from '../sources/photoSource.js'
+import { readSourceChunks } from '../sources/readSourceChunks.js'
 import { acquireChunkBuffer, releaseChunkBuffer } from './chunkBuffers.js'
 
 /**
@@ -54,8 +56,13 @@ export async function hashFile(absolutePath: string, signal?: AbortSignal): Prom
   }
 }
 
-export async function hashStream(stream: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+/** Hash of a file on a card or box, read as a backup reads it (into a pooled buffer where the source can). */
+export async function hashSourceFile(
+  source: PhotoSource,
+  filePath: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const hasher = await createHasher()
-  for await (const chunk of stream) hasher.update(chunk)
+  for await (const chunk of readSourceChunks(source, filePath, signal)) hasher.update(chunk)
   return hasher.digest()
 }

@@ -3,7 +3,7 @@ import type { Catalog, CatalogPhoto, FileFailure, OrganizeBy, OrganizeResult } f
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { parentOf, removeEmptiedFolders } from './cleanup.js'
-import { hashStream } from './fileHash.js'
+import { hashSourceFile } from './fileHash.js'
 import {
   applyJournal,
   LAST_ORGANIZE_JOURNAL,
@@ -324,7 +324,7 @@ async function isIdentical(
 function hashOf(state: PlanState, filePath: string): Promise<string> {
   let hash = state.hashes.get(filePath)
   if (!hash) {
-    hash = hashStream(state.source.createReadStream(filePath, { signal: state.signal }))
+    hash = hashSourceFile(state.source, filePath, state.signal)
     state.hashes.set(filePath, hash)
   }
   return hash

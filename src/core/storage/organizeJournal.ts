@@ -3,7 +3,7 @@ import type { JobProgressUpdate } from '../../shared/jobs.js'
 import { OrganizeBySchema, type FileFailure, type OrganizeMove } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode, isCompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
-import { createHasher, hashStream } from './fileHash.js'
+import { createHasher, hashSourceFile } from './fileHash.js'
 
 /**
  * The journal makes organizing a card transactional. The whole plan is written (atomically) before the first
@@ -209,7 +209,7 @@ async function applyOp(
   op: JournalOp,
   signal?: AbortSignal,
 ): Promise<'applied' | 'already'> {
-  const hashOf = (filePath: string) => hashStream(source.createReadStream(filePath, { signal }))
+  const hashOf = (filePath: string) => hashSourceFile(source, filePath, signal)
   const [from, to] = await Promise.all([source.stat(op.from), source.stat(op.to)])
   switch (op.kind) {
     case 'move': {
