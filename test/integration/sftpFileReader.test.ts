@@ -74,10 +74,21 @@ describe('SftpSource.openReader against a real sshd', () => {
     try {
       const buffer = Buffer.alloc(300_000)
       for (const position of [5_000_000, 17, LARGE_BYTES - 1_000, 0]) {
+        // A read may return fewer bytes than the buffer holds (what has arrived), never other bytes.
         const bytesRead = await reader.read(buffer, position)
-        const expected = large.subarray(position, position + buffer.length)
-        expect(bytesRead).toBe(expected.length)
-        expect(buffer.subarray(0, bytesRead).equals(expected)).toBe(true)
+        expect(bytesRead).toBeGreaterThan(0)
+        expect(buffer.subarray(0, bytesRead).equals(large.subarray(position, position + bytesRead))).toBe(
+          true,
+        )
+        let filled = bytesRead
+        while (filled < buffer.length && position + filled < LARGE_BYTES) {
+          const more = await reader.read(buffer.subarray(filled), position + filled)
+          expect(more).toBeGreaterThan(0)
+          filled += more
+        }
+        expect(buffer.subarray(0, filled).equals(large.subarray(position, position + buffer.length))).toBe(
+          true,
+        )
       }
       expect(await reader.read(buffer, LARGE_BYTES)).toBe(0)
       expect(await reader.read(buffer, LARGE_BYTES + 10)).toBe(0)
@@ -128,11 +139,12 @@ describe('SftpSource.openReader against a real sshd', () => {
     try {
       const reader = await source.openReader('changing.bin')
       const buffer = Buffer.alloc(1024 * 1024)
-      expect(await reader.read(buffer, 0)).toBe(buffer.length)
+      const firstRead = await reader.read(buffer, 0)
+      expect(firstRead).toBeGreaterThan(0)
       await server.killSessions()
       await fsp.appendFile(file, 'more')
       const readToEnd = async () => {
-        for (let position = buffer.length; ;) {
+        for (let position = firstRead; ;) {
           const bytesRead = await reader.read(buffer, position)
           if (bytesRead === 0) return undefined
           position += bytesRead

@@ -16,7 +16,7 @@ export interface SourceVolume {
 
 /** An open file of a source, read at explicit positions into the caller's buffer. */
 export interface SourceFileReader {
-  /** Bytes read into `buffer` from `position` of the file; 0 at the end. */
+  /** Bytes read into `buffer` from `position` of the file, possibly fewer than it holds; 0 at the end. */
   read(buffer: Buffer, position: number): Promise<number>
   close(): Promise<void>
 }

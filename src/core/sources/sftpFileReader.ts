@@ -35,9 +35,10 @@ const isLinkLost = (error: unknown) => isCompanionError(error) && error.code ===
 /**
  * A remote file read at positions into the caller's buffer (backup's path: no allocation per chunk), with
  * `requestsInFlight` READ requests kept ahead of the caller so the link never waits for the disk or the hash.
- * Answers land in pooled request buffers and are copied out in order. When the link drops, the file is
- * opened again through `open` (which reconnects with backoff) and reading goes on from the first byte not yet
- * handed out; a file whose size or mtime changed meanwhile is refused rather than stitched together.
+ * Answers land in pooled request buffers and are copied out in order, at most one answer per read. When the
+ * link drops, the file is opened again through `open` (which reconnects with backoff) and reading goes on from
+ * the first byte not yet handed out; a file whose size or mtime changed meanwhile is refused rather than
+ * stitched together.
  */
 export class SftpFileReader implements SourceFileReader {
   private readonly slots: Slot[] = []
@@ -72,20 +73,18 @@ export class SftpFileReader implements SourceFileReader {
       if (position >= this.file.size) return 0
       if (this.lost) await this.reopen(this.lost)
       if (position !== this.handed) this.restartAt(position)
-      let copied = 0
       try {
+        // What has arrived, not a full buffer: the caller writes it while the next answers are on their way.
+        // Waiting to fill 1 MiB instead made a big file 1.7 × slower (SftpSource alone, 1 GB over loopback).
         this.topUp()
-        while (copied < buffer.length && position + copied < this.file.size) {
-          copied += await this.copyFromHead(buffer, copied)
-          this.topUp()
-        }
+        const copied = await this.copyFromHead(buffer)
+        this.topUp()
         this.resumesWithoutProgress = 0
         return copied
       } catch (error) {
         if (!isLinkLost(error)) throw error
         this.lost = error as CompanionError
-        this.restartAt(position + copied)
-        if (copied > 0) return copied
+        this.restartAt(position)
       }
     }
   }
@@ -100,12 +99,12 @@ export class SftpFileReader implements SourceFileReader {
   }
 
   /** Copies what the first slot holds beyond `headUsed` (waiting for it if needed); returns bytes copied. */
-  private async copyFromHead(buffer: Buffer, at: number): Promise<number> {
+  private async copyFromHead(buffer: Buffer): Promise<number> {
     const slot = this.slots[0] as Slot
     if (slot.pending) await new Promise<void>((resolve) => (slot.wake = resolve))
     if (slot.error !== undefined) throw slot.error
-    const count = Math.min(slot.filled - this.headUsed, buffer.length - at)
-    slot.buffer.copy(buffer, at, this.headUsed, this.headUsed + count)
+    const count = Math.min(slot.filled - this.headUsed, buffer.length)
+    slot.buffer.copy(buffer, 0, this.headUsed, this.headUsed + count)
     this.headUsed += count
     this.handed += count
     if (this.headUsed === slot.length) {
