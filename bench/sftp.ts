@@ -1,7 +1,8 @@
 // SFTP read throughput over loopback against the same OpenSSH sshd, in one run (npm run bench, after run.ts):
 // one large file vs `sftp -b`, many photo-sized files vs `sftp -b` `get -r` and `rsync -e ssh`. SftpSource is
 // read the way a backup reads it (readSourceChunks: openReader into one reused buffer), written to a file.
-// Each figure is the median of BENCH_RUNS runs (default 3), the tools taking turns so load hits both alike.
+// Each figure is the median of BENCH_RUNS runs (default 3), the tools taking turns in an order that rotates
+// from run to run, so load and the previous tool's leftovers hit each alike.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -106,34 +107,55 @@ try {
     { seconds: number; cpu: number }[]
   >
   const hasRsync = spawnSync('rsync', ['--version']).status === 0
-  for (let run = 0; run < runs; run++) {
-    await fsp.rm(path.join(server.dir, 'out'), { recursive: true, force: true })
-    await fsp.mkdir(out('sftp-big'), { recursive: true })
-    results['sftpBig']?.push(
-      await sample(() => sftpBatch('sftp get big', `get ${box}/big.bin ${out('sftp-big')}/\n`), 'children'),
-    )
-    results['oursBig']?.push(await sample(() => copyWithSource(['big.bin'], out('ours-big')), 'own'))
-    await fsp.rm(path.join(server.dir, 'out'), { recursive: true, force: true })
-    await fsp.mkdir(out('sftp-small'), { recursive: true })
-    results['sftpSmall']?.push(
-      await sample(() => sftpBatch('sftp get -r', `get -r ${box}/small ${out('sftp-small')}/\n`), 'children'),
-    )
-    results['oursSmall']?.push(await sample(() => copyWithSource(names, out('ours-small')), 'own'))
-    if (hasRsync) {
-      results['rsyncSmall']?.push(
-        await sample(
-          () =>
-            timeCommand('rsync -e ssh', 'rsync', [
-              '-a',
-              '-e',
-              `ssh ${ssh.join(' ')} -p ${server.port}`,
-              `${server.user}@${server.host}:${box}/small/`,
-              `${out('rsync-small')}/`,
-            ]),
-          'children',
-        ),
-      )
+  /** Runs one tool into an empty folder of its own: its previous output is deleted just before it starts. */
+  const step =
+    (key: string, folder: string, run: () => number | Promise<number>, cpuOf: 'own' | 'children') =>
+    async () => {
+      await fsp.rm(out(folder), { recursive: true, force: true })
+      await fsp.mkdir(out(folder), { recursive: true })
+      results[key]?.push(await sample(run, cpuOf))
     }
+  const bigSteps = [
+    step(
+      'sftpBig',
+      'sftp-big',
+      () => sftpBatch('sftp get big', `get ${box}/big.bin ${out('sftp-big')}/\n`),
+      'children',
+    ),
+    step('oursBig', 'ours-big', () => copyWithSource(['big.bin'], out('ours-big')), 'own'),
+  ]
+  const smallSteps = [
+    step(
+      'sftpSmall',
+      'sftp-small',
+      () => sftpBatch('sftp get -r', `get -r ${box}/small ${out('sftp-small')}/\n`),
+      'children',
+    ),
+    step('oursSmall', 'ours-small', () => copyWithSource(names, out('ours-small')), 'own'),
+    ...(hasRsync
+      ? [
+          step(
+            'rsyncSmall',
+            'rsync-small',
+            () =>
+              timeCommand('rsync -e ssh', 'rsync', [
+                '-a',
+                '-e',
+                `ssh ${ssh.join(' ')} -p ${server.port}`,
+                `${server.user}@${server.host}:${box}/small/`,
+                `${out('rsync-small')}/`,
+              ]),
+            'children',
+          ),
+        ]
+      : []),
+  ]
+  // The order rotates from run to run: whichever tool runs right after another's gigabyte was freed or written
+  // measured slower here (page reuse in this VM), and that must not always be the same tool.
+  const rotate = <T>(list: T[], by: number) => list.map((_, index) => list[(index + by) % list.length] as T)
+  for (let run = 0; run < runs; run++) {
+    for (const next of rotate(bigSteps, run)) await next()
+    for (const next of rotate(smallSteps, run)) await next()
   }
   await source.close()
   const secondsOf = (key: string) => median((results[key] ?? []).map((result) => result.seconds))
