@@ -151,7 +151,7 @@ try {
       : []),
   ]
   // The order rotates from run to run: whichever tool runs right after another's gigabyte was freed or written
-  // measured slower here (page reuse in this VM), and that must not always be the same tool.
+  // measured slower here (cause not pinned down), and that must not always be the same tool.
   const rotate = <T>(list: T[], by: number) => list.map((_, index) => list[(index + by) % list.length] as T)
   for (let run = 0; run < runs; run++) {
     for (const next of rotate(bigSteps, run)) await next()
