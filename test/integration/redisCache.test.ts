@@ -1,12 +1,16 @@
 import net from 'node:net'
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Cache } from '../../src/core/cache/cache.js'
 import { FallbackCache } from '../../src/core/cache/fallbackCache.js'
 import { getCache } from '../../src/core/cache/getCache.js'
 import { MemoryCache } from '../../src/core/cache/memoryCache.js'
 import { connectRedisCache, type RedisCache } from '../../src/core/cache/redisCache.js'
 import { freePort, startRedisServer, type RedisServer } from '../support/redisServer.js'
+import { recordingLogger } from '../support/recordingLogger.js'
+
+/** How long and how often a test polls for something that happens in the background. */
+const polling = { timeout: 10_000, interval: 10 }
 
 let server: RedisServer
 let admin: Redis
@@ -30,25 +34,6 @@ async function openRedisCache(keyPrefix = `test${++prefixCount}:`): Promise<Redi
   const cache = await connectRedisCache(server.url, { keyPrefix })
   opened.push(cache)
   return cache
-}
-
-function recordingLogger() {
-  const warnings: string[] = []
-  const infos: string[] = []
-  return {
-    warnings,
-    infos,
-    warn: (message: string) => warnings.push(message),
-    info: (m: string) => infos.push(m),
-  }
-}
-
-async function pollUntil(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 describe('RedisCache against a real redis-server', () => {
@@ -85,7 +70,7 @@ describe('RedisCache against a real redis-server', () => {
     const cache = await openRedisCache()
     await cache.set('short', 'fresh', { ttlMs: 50 })
     expect(await cache.has('short')).toBe(true)
-    await pollUntil(async () => !(await cache.has('short')))
+    await vi.waitUntil(async () => !(await cache.has('short')), polling)
     expect(await cache.get('short')).toBeUndefined()
     expect(await admin.exists(`${cache.keyPrefix}short`)).toBe(0)
   })
@@ -126,7 +111,7 @@ describe('RedisCache against a real redis-server', () => {
       return new Promise<{ photos: number }>((resolve) => (finish = resolve))
     }
     const callers = Array.from({ length: 10 }, () => cache.getOrSet('stats', walk, { ttlMs: 60_000 }))
-    await pollUntil(async () => calls > 0)
+    await vi.waitUntil(async () => calls > 0, polling)
     finish({ photos: 42 })
     expect(await Promise.all(callers)).toEqual(Array.from({ length: 10 }, () => ({ photos: 42 })))
     expect(calls).toBe(1)
@@ -142,7 +127,7 @@ describe('RedisCache against a real redis-server', () => {
       return new Promise<number>((_, reject) => (fail = reject))
     }
     const callers = Array.from({ length: 10 }, () => cache.getOrSet('stats', walk))
-    await pollUntil(async () => calls > 0)
+    await vi.waitUntil(async () => calls > 0, polling)
     fail(new Error('card removed'))
     const outcomes = await Promise.allSettled(callers)
     expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(10)

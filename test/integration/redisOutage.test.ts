@@ -1,11 +1,15 @@
 import net from 'node:net'
 import { Redis } from 'ioredis'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FallbackCache } from '../../src/core/cache/fallbackCache.js'
 import { getCache } from '../../src/core/cache/getCache.js'
 import { MemoryCache } from '../../src/core/cache/memoryCache.js'
 import { connectRedisCache } from '../../src/core/cache/redisCache.js'
 import { startRedisServer, type RedisServer } from '../support/redisServer.js'
+import { recordingLogger } from '../support/recordingLogger.js'
+
+/** How long and how often a test polls for something that happens in the background. */
+const polling = { timeout: 15_000, interval: 10 }
 
 /**
  * A TCP relay in front of a real server: closing it is a network outage the server survives with its data
@@ -73,25 +77,6 @@ class TcpRelay {
   }
 }
 
-function recordingLogger() {
-  const warnings: string[] = []
-  const infos: string[] = []
-  return {
-    warnings,
-    infos,
-    warn: (message: string) => warnings.push(message),
-    info: (m: string) => infos.push(m),
-  }
-}
-
-async function pollUntil(check: () => boolean | Promise<boolean>, deadlineMs = 15_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -140,7 +125,7 @@ describe('a Redis-backed cache when Redis goes away', () => {
     expect(logger.infos).toEqual([])
 
     const second = await startServer(first.port)
-    await pollUntil(() => (cache as FallbackCache).backend === 'redis')
+    await vi.waitUntil(() => (cache as FallbackCache).backend === 'redis', polling)
     expect(logger.infos).toHaveLength(1)
     const admin = await adminOf(second)
     await cache.set('after', 'in redis again', { ttlMs: 60_000 })
@@ -164,13 +149,13 @@ describe('a Redis-backed cache when Redis goes away', () => {
     await cache.set('untouched', 'kept', { ttlMs: 60_000 })
 
     await relay.close()
-    await pollUntil(() => cache.backend === 'memory')
+    await vi.waitUntil(() => cache.backend === 'memory', polling)
     await cache.set('stats', 'during the outage')
     expect(await cache.get('stats')).toBe('during the outage')
     expect(await admin.get('stale:stats')).toBe('"before the outage"')
 
     await relay.open()
-    await pollUntil(() => cache.backend === 'redis')
+    await vi.waitUntil(() => cache.backend === 'redis', polling)
     expect(await admin.exists('stale:stats')).toBe(0)
     expect(await cache.get('stats')).toBeUndefined()
     expect(await cache.get('untouched')).toBe('kept')
@@ -194,11 +179,11 @@ describe('a Redis-backed cache when Redis goes away', () => {
     await admin.set('other:a', 'not ours')
 
     await relay.close()
-    await pollUntil(() => cache.backend === 'memory')
+    await vi.waitUntil(() => cache.backend === 'memory', polling)
     await cache.clear()
 
     await relay.open()
-    await pollUntil(() => cache.backend === 'redis')
+    await vi.waitUntil(() => cache.backend === 'redis', polling)
     expect(await admin.exists('cleared:a')).toBe(0)
     expect(await admin.get('other:a')).toBe('not ours')
   })
@@ -221,7 +206,7 @@ describe('a Redis-backed cache when Redis goes away', () => {
     expect(logger.warnings).toHaveLength(1)
 
     relay.thaw()
-    await pollUntil(() => cache.backend === 'redis')
+    await vi.waitUntil(() => cache.backend === 'redis', polling)
     expect(logger.infos).toHaveLength(1)
     // The write that timed out may have reached Redis late; it was replaced in memory, so it must be gone.
     expect(await admin.exists('frozen:stats')).toBe(0)

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEFAULT_TTL_MS } from '../../../src/core/cache/cache.js'
 import { MemoryCache } from '../../../src/core/cache/memoryCache.js'
 import { isCompanionError } from '../../../src/core/errors.js'
+
+/** How long and how often a test polls for something that happens in the background. */
+const polling = { timeout: 5_000, interval: 5 }
 
 /** A clock the test moves by hand, handed to lru-cache as its own `perf` clock. */
 function manualClock() {
@@ -11,14 +14,6 @@ function manualClock() {
     advance: (ms: number) => {
       now += ms
     },
-  }
-}
-
-async function pollUntil(check: () => Promise<boolean>, deadlineMs = 5_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline')
-    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
 
@@ -61,7 +56,7 @@ describe('MemoryCache', () => {
     const cache = new MemoryCache()
     await cache.set('stats', 'fresh', { ttlMs: 20 })
     expect(await cache.get('stats')).toBe('fresh')
-    await pollUntil(async () => !(await cache.has('stats')))
+    await vi.waitUntil(async () => !(await cache.has('stats')), polling)
     expect(await cache.get('stats')).toBeUndefined()
   })
 

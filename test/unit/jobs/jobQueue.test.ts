@@ -1,10 +1,13 @@
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JobQueue, type JobContext } from '../../../src/core/jobs/index.js'
 import { CompanionError } from '../../../src/core/errors.js'
 import type { JobSnapshot } from '../../../src/shared/jobs.js'
+
+/** How long and how often a test polls for something that happens in the background. */
+const polling = { timeout: 5_000, interval: 5 }
 
 let dir: string
 beforeEach(async () => {
@@ -32,14 +35,6 @@ function gate() {
   return { task, release, started }
 }
 
-const until = async (condition: () => boolean) => {
-  const deadline = Date.now() + 5000
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
 describe('JobQueue', () => {
   it('returns a queued job at once and completes it with its result', async () => {
     const queue = JobQueue.inMemory()
@@ -57,10 +52,10 @@ describe('JobQueue', () => {
     const queue = JobQueue.inMemory({ concurrency: 2 })
     const gates = [gate(), gate(), gate(), gate()]
     const jobs = gates.map((g, i) => queue.enqueue(`job ${i}`, g.task))
-    await until(() => gates[0]!.started.length + gates[1]!.started.length === 2)
+    await vi.waitUntil(() => gates[0]!.started.length + gates[1]!.started.length === 2, polling)
     expect(jobs.map((job) => queue.getJobStatus(job.id))).toEqual(['running', 'running', 'queued', 'queued'])
     gates[1]!.release()
-    await until(() => gates[2]!.started.length === 1)
+    await vi.waitUntil(() => gates[2]!.started.length === 1, polling)
     expect(queue.getJobStatus(jobs[3]!.id)).toBe('queued')
     gates.forEach((g) => g.release())
     await Promise.all(jobs.map((job) => queue.waitFor(job.id)))
@@ -72,7 +67,7 @@ describe('JobQueue', () => {
     const running = gate()
     const first = queue.enqueue('long', running.task)
     const second = queue.enqueue('waiting', async () => 'never')
-    await until(() => running.started.length === 1)
+    await vi.waitUntil(() => running.started.length === 1, polling)
     expect(queue.cancelJob(second.id)).toBe(true)
     expect(queue.getJobStatus(second.id)).toBe('cancelled')
     expect(queue.cancelJob(first.id)).toBe(true)
@@ -137,7 +132,7 @@ describe('JobQueue', () => {
     queue.subscribe((job) => seen.push(job))
     const g = gate()
     const job = queue.enqueue('copy', g.task)
-    await until(() => g.started.length === 1)
+    await vi.waitUntil(() => g.started.length === 1, polling)
     const { progress } = g.started[0]!
     progress({ bytesDone: 0, bytesTotal: 10_000_000 })
     clock += 1000
@@ -163,7 +158,7 @@ describe('JobQueue', () => {
     await queue.waitFor(recent.id)
     const g = gate()
     const running = queue.enqueue('running', g.task)
-    await until(() => g.started.length === 1)
+    await vi.waitUntil(() => g.started.length === 1, polling)
     expect(await queue.cleanupOldJobs(30_000)).toBe(1)
     expect(queue.getJob(old.id)).toBeUndefined()
     expect(queue.getJob(recent.id)).toBeDefined()
@@ -184,7 +179,7 @@ describe('JobQueue', () => {
     const g = gate()
     const running = queue.enqueue('running', g.task)
     const waiting = queue.enqueue('waiting', async () => 0)
-    await until(() => g.started.length === 1)
+    await vi.waitUntil(() => g.started.length === 1, polling)
     await queue.flushed()
     // Simulate a crash: nothing is closed, a new queue opens the same file.
     const reopened = await JobQueue.open({ historyPath })
