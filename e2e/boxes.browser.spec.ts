@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
@@ -7,12 +6,10 @@ import { startSshServer, type SshServer } from '../test/support/sshServer.js'
 import { serveUrl } from './e2eEnvironment.js'
 import { openApp, openScreen, saveScreen } from './screens.js'
 
-const hasSshd = fs.existsSync('/usr/sbin/sshd')
 let server: SshServer | undefined
 let photos = 0
 
 test.beforeAll(async () => {
-  if (!hasSshd) return
   server = await startSshServer()
   photos = (
     await writeCardFixture(path.join(server.dir, 'box-home'), {
@@ -39,7 +36,6 @@ function hostKeyFingerprint(ssh: SshServer): string {
 test('a box is added, its host key confirmed on first use, and its photos read over SFTP', async ({
   page,
 }, testInfo) => {
-  test.skip(!hasSshd, 'OpenSSH sshd is not installed (scripts/setup-system.sh installs it)')
   const ssh = server!
   await openApp(page, serveUrl())
   await openScreen(page, 'Sources')

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -58,6 +59,12 @@ async function answersSsh(port: number): Promise<boolean> {
 }
 
 export async function startSshServer(): Promise<SshServer> {
+  // A missing server fails the test that needs it: a skipped test would pass CI without testing anything.
+  if (!fs.existsSync(SSHD)) {
+    throw new Error(
+      `OpenSSH sshd is not installed at ${SSHD}: run scripts/setup-system.sh (Debian openssh-server)`,
+    )
+  }
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sshd-'))
   const user = os.userInfo().username
   const hostKey = path.join(dir, 'ssh_host_ed25519_key')
