@@ -25,7 +25,3 @@ export function isInside(parent: string, candidate: string): boolean {
   const relative = path.relative(path.resolve(parent), path.resolve(candidate))
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
-
-/** Converts an OS path relative to a root into the `/`-separated form sources use. */
-export const toPosixRelative = (root: string, absolute: string): string =>
-  path.relative(root, absolute).split(path.sep).join('/')
