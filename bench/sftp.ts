@@ -2,7 +2,8 @@
 // one large file vs `sftp -b`, many photo-sized files vs `sftp -b` `get -r` and `rsync -e ssh`. SftpSource is
 // read the way a backup reads it (readSourceChunks: openReader into one reused buffer), written to a file.
 // Each figure is the median of BENCH_RUNS runs (default 3), the tools taking turns in an order that rotates
-// from run to run, so load and the previous tool's leftovers hit each alike.
+// from run to run, so load and the previous tool's leftovers hit each alike. SftpSource runs under the V8 flags
+// the CLI and the app set (src/core/v8Flags.ts).
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -10,6 +11,7 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { readSourceChunks } from '../src/core/sources/readSourceChunks.js'
 import { SftpSource } from '../src/core/sources/sftpSource.js'
+import { applyTransferV8Flags } from '../src/core/v8Flags.js'
 import { startSshServer } from '../test/support/sshServer.js'
 import { flushDisks, mbPerSecond, median, printRatio, timeCommand } from './measure.js'
 
@@ -34,6 +36,7 @@ function cpuSeconds(): { own: number; children: number } {
   return { own: (own.user + own.system) / 1e6, children }
 }
 
+applyTransferV8Flags()
 const server = await startSshServer()
 try {
   const box = path.join(server.dir, 'box')

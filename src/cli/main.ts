@@ -1,9 +1,11 @@
 import { CommanderError } from 'commander'
 import { toErrorData } from '../core/dispatch.js'
+import { applyTransferV8Flags } from '../core/v8Flags.js'
 import { EXIT } from './exitCodes.js'
 import { printError } from './output.js'
 import { buildProgram } from './program.js'
 
+applyTransferV8Flags()
 const program = buildProgram()
 try {
   await program.parseAsync(process.argv)
