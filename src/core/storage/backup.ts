@@ -381,21 +381,19 @@ function failDestination(destination: Destination, error: unknown): void {
   if (destination.dead) return
   destination.dead = true
   const code = errnoCode(error)
-  destination.result.error =
-    code === 'ENOSPC' || code === 'EDQUOT'
-      ? {
-          code: 'DESTINATION_FULL',
-          message: `The drive ${destination.root} is full; files copied before are kept`,
-        }
-      : error instanceof DriveGoneError
-        ? {
-            code: 'DESTINATION_FAILED',
-            message: `Writing to ${destination.root} failed (the drive is no longer there); was it unplugged? Files copied before are kept`,
-          }
-        : {
-            code: 'DESTINATION_FAILED',
-            message: `Writing to ${destination.root} failed (${code ?? describeError(error)}); was it unplugged?`,
-          }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    destination.result.error = {
+      code: 'DESTINATION_FULL',
+      message: `The drive ${destination.root} is full; files copied before are kept`,
+    }
+    return
+  }
+  const why =
+    error instanceof DriveGoneError ? 'the drive is no longer there' : (code ?? describeError(error))
+  destination.result.error = {
+    code: 'DESTINATION_FAILED',
+    message: `Writing to ${destination.root} failed (${why}); was it unplugged? Files copied before are kept`,
+  }
 }
 
 async function discard(targets: Target[]): Promise<void> {
