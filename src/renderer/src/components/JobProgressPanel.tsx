@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { isFinishedStatus } from '../../../shared/jobs.js'
 import { formatBytes, formatPercent, formatSeconds, formatSpeed } from '../format.js'
@@ -15,6 +15,16 @@ const STATUS_TEXT = {
   interrupted: 'Interrupted (the companion stopped)',
 } as const
 
+/** One term and its value in the panel's figures. */
+function Figure({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  )
+}
+
 /** Live progress of one job; it selects only its own job, so other jobs' ticks do not redraw it. */
 export function JobProgressPanel({ jobId, label }: { jobId: string; label: string }) {
   const job = useJobsStore((state) => state.jobs[jobId])
@@ -24,6 +34,7 @@ export function JobProgressPanel({ jobId, label }: { jobId: string; label: strin
   const { progress } = job
   const fraction = job.status === 'completed' ? 1 : progress.fraction
   const isActive = !isFinishedStatus(job.status)
+  const hasBytes = progress.bytesTotal !== undefined
   return (
     <section className="panel job-panel" aria-label={`${label} progress`} data-status={job.status}>
       <div className="job-panel-head">
@@ -38,32 +49,20 @@ export function JobProgressPanel({ jobId, label }: { jobId: string; label: strin
       <ProgressBar label={`${label} progress`} fraction={fraction} />
       <dl className="figures">
         {/* Only what this job reports: a cleanup counts files, a backup also bytes, speed and time left. */}
-        {progress.bytesTotal !== undefined ? (
-          <div>
-            <dt>Data</dt>
-            <dd>
-              {formatBytes(progress.bytesDone ?? 0)} of {formatBytes(progress.bytesTotal)}
-            </dd>
-          </div>
+        {hasBytes ? (
+          <Figure term="Data">
+            {formatBytes(progress.bytesDone ?? 0)} of {formatBytes(progress.bytesTotal)}
+          </Figure>
         ) : null}
         {progress.filesTotal !== undefined ? (
-          <div>
-            <dt>Files</dt>
-            <dd>
-              {progress.filesDone ?? 0} of {progress.filesTotal}
-            </dd>
-          </div>
+          <Figure term="Files">
+            {progress.filesDone ?? 0} of {progress.filesTotal}
+          </Figure>
         ) : null}
-        {progress.bytesTotal !== undefined ? (
+        {hasBytes ? (
           <>
-            <div>
-              <dt>Speed</dt>
-              <dd>{isActive ? formatSpeed(progress.bytesPerSecond) : '–'}</dd>
-            </div>
-            <div>
-              <dt>Time left</dt>
-              <dd>{isActive ? formatSeconds(progress.etaSeconds) : '–'}</dd>
-            </div>
+            <Figure term="Speed">{isActive ? formatSpeed(progress.bytesPerSecond) : '–'}</Figure>
+            <Figure term="Time left">{isActive ? formatSeconds(progress.etaSeconds) : '–'}</Figure>
           </>
         ) : null}
       </dl>
