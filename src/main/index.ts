@@ -1,6 +1,6 @@
 // First: sizes libuv's thread pool before any file operation starts it.
 import '../core/ioThreadPool.js'
-import { app, BrowserWindow, session } from 'electron'
+import { app, BrowserWindow, ipcMain, session } from 'electron'
 import log from 'electron-log/main'
 import { createCompanion } from '../core/companion.js'
 import { registerIpc } from './ipc.js'
@@ -32,7 +32,7 @@ async function start(): Promise<void> {
     secrets: createSecretStore(),
   })
   const window = createMainWindow()
-  const unregister = registerIpc(window, companion.handlers, companion.subscribe)
+  const unregister = registerIpc(ipcMain, window.webContents, companion.handlers, companion.subscribe)
   const stopNotifying = notifyJobEnds(companion.subscribe)
 
   app.on('window-all-closed', () => app.quit())

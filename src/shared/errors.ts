@@ -1,8 +1,9 @@
 import { z } from 'zod'
 
 /**
- * Every failure a user can meet has a code; the message comes from messages.ts so that the UI, the CLI
- * and the HTTP API say the same thing. This is the shape that crosses IPC and HTTP: never a stack trace.
+ * Every failure a user can meet has a code; the message is written once where core raises the error and
+ * crosses unchanged, so the UI, the CLI and the HTTP API say the same thing. This is the shape that crosses
+ * IPC and HTTP: never a stack trace.
  */
 export const ErrorCodeSchema = z.enum([
   'INVALID_INPUT',
@@ -26,7 +27,7 @@ export const ErrorCodeSchema = z.enum([
   'AUTH_FAILED',
   /** A box's link dropped in the middle of an operation; reconnecting may continue it. */
   'CONNECTION_LOST',
-  /** `serve`: a request without the access token. */
+  /** `serve`: a request without the access token; Electron IPC: a caller other than the app window. */
   'UNAUTHORIZED',
   /** `serve`: no such job or route. */
   'NOT_FOUND',
