@@ -25,31 +25,48 @@ export type ConfiguredBox = z.infer<typeof ConfiguredBoxSchema>
 export const ThemePreferenceSchema = z.enum(['system', 'light', 'dark'])
 export type ThemePreference = z.infer<typeof ThemePreferenceSchema>
 
+/**
+ * Each setting's type without its default. The settings file fills in defaults; an update must not: in zod 4
+ * a field with `.default()` parses an absent value as the default, so a patch built from the defaulted
+ * schemas would reset every list and preference it does not name.
+ */
+const preferenceFields = {
+  theme: ThemePreferenceSchema,
+  daysToKeep: z.number().int().nonnegative(),
+  organizeBy: OrganizeBySchema,
+  verifyBackups: z.boolean(),
+}
+const PathListSchema = z.array(z.string().min(1))
+const BoxListSchema = z.array(ConfiguredBoxSchema)
+
 export const PreferencesSchema = z.object({
-  theme: ThemePreferenceSchema.default('system'),
-  daysToKeep: z.number().int().nonnegative().default(30),
-  organizeBy: OrganizeBySchema.default('night'),
-  verifyBackups: z.boolean().default(true),
+  theme: preferenceFields.theme.default('system'),
+  daysToKeep: preferenceFields.daysToKeep.default(30),
+  organizeBy: preferenceFields.organizeBy.default('night'),
+  verifyBackups: preferenceFields.verifyBackups.default(true),
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
 export const SettingsSchema = z.object({
   version: z.literal(1).default(1),
   /** Folders the user added as sources (cards are detected, not stored). */
-  folders: z.array(z.string().min(1)).default([]),
+  folders: PathListSchema.default([]),
   /** Backup drives or folders chosen last time, offered again. */
-  destinations: z.array(z.string().min(1)).default([]),
-  boxes: z.array(ConfiguredBoxSchema).default([]),
+  destinations: PathListSchema.default([]),
+  boxes: BoxListSchema.default([]),
   preferences: PreferencesSchema.prefault({}),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
-/** An update replaces the lists it names and merges preferences field by field. */
+/**
+ * An update replaces the lists it names and merges preferences field by field; whatever it does not name
+ * stays absent after parsing, and so stays as it was.
+ */
 export const SettingsPatchSchema = z.object({
-  folders: SettingsSchema.shape.folders.optional(),
-  destinations: SettingsSchema.shape.destinations.optional(),
-  boxes: z.array(ConfiguredBoxSchema).optional(),
-  preferences: PreferencesSchema.partial().optional(),
+  folders: PathListSchema.optional(),
+  destinations: PathListSchema.optional(),
+  boxes: BoxListSchema.optional(),
+  preferences: z.object(preferenceFields).partial().optional(),
 })
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>
 
