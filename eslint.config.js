@@ -16,7 +16,7 @@ const nodeBuiltins = [
   'http',
 ]
 
-// The layer rules of DEVELOPERS.md, made mechanical: a wrong import fails CI instead of a review.
+// The layer rules of docs/ARCHITECTURE.md, made mechanical: a wrong import fails CI instead of a review.
 const forbid = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 })

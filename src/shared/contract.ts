@@ -62,8 +62,8 @@ export const commands = {
   'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
 
   /**
-   * The seed's `process-batch`: re-reads the named photos (capture time, night, damage flags) as a job whose
-   * result is `{ photos, missing }`. Nothing on the card changes.
+   * `process-batch` of the original CreatureBox web app: re-reads the named photos (capture time, night,
+   * damage flags) as a job whose result is `{ photos, missing }`. Nothing on the card changes.
    */
   'photos.processBatch': command(
     z.object({

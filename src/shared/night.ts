@@ -95,7 +95,7 @@ export function dateOf(wallClock: WallClock): DayKey {
 /**
  * The sampling night a wall-clock time belongs to: nights run from noon to the next noon and are named by
  * their evening's date, so 2024-09-02T02:40 is the night of 2024-09-01 and 2024-09-02T12:00 starts the
- * night of 2024-09-02 (shared/README.md, "Nights").
+ * night of 2024-09-02 (docs/field-notes.md, "Nights").
  */
 export function nightOf(wallClock: WallClock): DayKey {
   return formatDay(wallClockMs(wallClock) - DAY_MS / 2)

@@ -13,7 +13,7 @@ export interface SftpRef {
   root: string
 }
 
-/** Where the CreatureBox web app keeps photos (shared/README.md): relative to the box user's home. */
+/** Where the CreatureBox web app keeps photos (docs/field-notes.md): relative to the box user's home. */
 export const DEFAULT_BOX_PHOTOS_ROOT = '~/CreatureBox/photos'
 export const DEFAULT_SSH_PORT = 22
 

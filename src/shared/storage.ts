@@ -5,7 +5,7 @@ export const DayKeySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
 /**
  * Capture times are the box's local wall-clock time with no offset (`YYYY-MM-DDTHH:mm:ss`): Mothbox names
- * and EXIF carry no reliable zone, and researchers reason in the time the box saw (shared/README.md).
+ * and EXIF carry no reliable zone, and researchers reason in the time the box saw (docs/field-notes.md).
  */
 export const WallClockSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/)
 

@@ -194,7 +194,7 @@ describe('serve: the contract over HTTP', () => {
   })
 })
 
-describe('serve: the seed REST routes', () => {
+describe('serve: the REST routes of the original web app', () => {
   it('GET /api/storage/stats returns the default source stats', async () => {
     const response = await fetch(`${base}/api/storage/stats`, { headers: bearer })
     expect(response.status).toBe(200)

@@ -40,10 +40,11 @@ const API_GET: TokenPlaces = { query: true, cookie: false }
 const PAGE: TokenPlaces = { query: true, cookie: true }
 
 /**
- * `serve`: the contract over HTTP for a browser, plus the built UI and the seed's REST routes. Every
- * request needs the access token. The API takes it only as `Authorization: Bearer` (or `?token=` on a GET,
- * for EventSource), never from the cookie, so another site can never make the browser act for it; the
- * cookie only lets the page load its own scripts after it was opened with `?token=`.
+ * `serve`: the contract over HTTP for a browser, plus the built UI and the REST routes of the original
+ * CreatureBox web app (seedRoutes.ts). Every request needs the access token. The API takes it only as
+ * `Authorization: Bearer` (or `?token=` on a GET, for EventSource), never from the cookie, so another site
+ * can never make the browser act for it; the cookie only lets the page load its own scripts after it was
+ * opened with `?token=`.
  */
 export function createServeServer(options: ServeServerOptions): ServeServer {
   const streams = new Set<() => void>()

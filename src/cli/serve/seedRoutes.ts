@@ -10,11 +10,12 @@ import { decodedOrRaw, httpStatusOf, readJsonBody, sendError, sendJson } from '.
 /**
  * The REST routes of the original CreatureBox web app, kept so scripts written for it keep working. Each
  * maps its snake_case body onto a contract command; the contract's schemas still validate everything.
+ * "Seed" in the names here means that app: the Companion was started as its successor.
  */
 export interface SeedRouteContext {
   dispatch: (name: CommandName, input: unknown) => Promise<CommandOutcome>
   settings: () => Settings
-  /** The first `--source`: the seed served exactly one box's photos. */
+  /** The first `--source`: the original web app served exactly one box's photos. */
   defaultSource: string | undefined
 }
 

@@ -1,4 +1,4 @@
-/** Options for one write; without `ttlMs` the cache's default TTL applies (300 s, as the seed's). */
+/** Options for one write; without `ttlMs` the cache's default TTL (300 s, like the original web app). */
 export interface CacheSetOptions {
   ttlMs?: number
 }

@@ -4,7 +4,10 @@ import { argsKey } from './argsKey.js'
 import { defaultCache } from './defaultCache.js'
 
 export interface CachedOptions<A extends unknown[]> {
-  /** Expiry of each result; defaults to the cache's (300 s, as the seed's `cache_decorator(timeout=300)`). */
+  /**
+   * Expiry of each result; defaults to the cache's (300 s, as the original web app's
+   * `cache_decorator(timeout=300)`).
+   */
   ttlMs?: number
   /** The cache key of one call; by default the function's name and its arguments (object key order aside). */
   key?: (...args: A) => string
@@ -15,8 +18,9 @@ export interface CachedOptions<A extends unknown[]> {
 }
 
 /**
- * The seed's cache decorator: `fn` with its results cached. Concurrent identical calls share one run of
- * `fn`; a rejection is not cached. Results must be JSON and come back as JSON (a Date as its ISO string).
+ * The original web app's cache decorator: `fn` with its results cached. Concurrent identical calls share
+ * one run of `fn`; a rejection is not cached. Results must be JSON and come back as JSON (a Date as its ISO
+ * string).
  */
 // `any` only in the constraint, as in TypeScript's own `Parameters<T>`: the wrapper's parameters are
 // inferred from `fn` alone (a `key` taking fewer arguments must not shorten them).

@@ -21,8 +21,9 @@ export interface CacheConfig {
 }
 
 /**
- * The factory of the seed: a Redis-backed cache when `redisUrl` is set and the server answers within
- * `connectTimeoutMs`, falling back to memory whenever Redis later goes away; otherwise a memory cache.
+ * The cache factory of the original web app: a Redis-backed cache when `redisUrl` is set and the server
+ * answers within `connectTimeoutMs`, falling back to memory whenever Redis later goes away; otherwise a
+ * memory cache.
  * Never rejects for an unreachable server: a cache is an optimisation, not a dependency.
  */
 export async function getCache(config: CacheConfig = {}): Promise<Cache> {

@@ -9,7 +9,7 @@ export const DEFAULT_MAX_ENTRIES = 10_000
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 export interface MemoryCacheOptions {
-  /** Expiry of a write that names none; 300 s like the seed's `timeout=300`. */
+  /** Expiry of a write that names none; 300 s like the original web app's `timeout=300`. */
   defaultTtlMs?: number
   /** Least recently used entries are evicted beyond this count. */
   maxEntries?: number

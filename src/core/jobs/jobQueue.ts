@@ -43,8 +43,8 @@ interface Entry {
 }
 
 /**
- * A worker pool for long operations (the seed's job_queue.py): FIFO, at most `concurrency` running, live
- * progress with speed and ETA, cancel, and a history that survives restarts and crashes.
+ * A worker pool for long operations (the original web app's job_queue.py): FIFO, at most `concurrency`
+ * running, live progress with speed and ETA, cancel, and a history that survives restarts and crashes.
  */
 export class JobQueue {
   private readonly entries = new Map<string, Entry>()

@@ -37,7 +37,7 @@ function endsWithJpegEnd(tail: Uint8Array): boolean {
 
 /**
  * Flags of a photo from its size and a few bytes of its start and end. A JPEG without its end marker is
- * what a power cut during a night's writing leaves behind (shared/README.md).
+ * what a power cut during a night's writing leaves behind (docs/field-notes.md).
  */
 export function photoFlagsOf(size: number, head: Uint8Array, tail?: Uint8Array): PhotoFlag[] {
   if (size === 0) return ['empty']

@@ -27,7 +27,7 @@ const listWithDrivelist: ListRawDrives = async () => {
 
 /**
  * Where photos live on a card, relative to its mount point: a CreatureBox Pi card's root file system, a
- * Mothbox card, a card the box copied to, or a plain folder of photos (shared/README.md).
+ * Mothbox card, a card the box copied to, or a plain folder of photos (docs/field-notes.md).
  */
 export const PHOTO_FOLDER_CANDIDATES = [
   'home/pi/CreatureBox/photos',

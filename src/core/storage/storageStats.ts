@@ -9,7 +9,7 @@ interface CountBytes {
 
 /**
  * Photo count and bytes per day, with every day from the first to the last present so that a night the box
- * failed shows as a zero instead of silently missing (shared/README.md, "Nights").
+ * failed shows as a zero instead of silently missing (docs/field-notes.md, "Nights").
  */
 function perDay(photos: readonly CatalogPhoto[], dayOf: (photo: CatalogPhoto) => DayKey) {
   const totals = new Map<DayKey, CountBytes>()
