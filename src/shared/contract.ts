@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { BoxAddressSchema, HostKeyStatusSchema } from './boxes.js'
+import { BoxAddressSchema, HostKeyStatusSchema, boxIdOf } from './boxes.js'
 import { JobSnapshotSchema } from './jobs.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
+import { isSftpRef } from './sftpRef.js'
 import {
   CleanupPlanSchema,
   DriveSchema,
@@ -17,17 +18,56 @@ import {
  */
 
 /**
+ * Whether a path names the same place whoever reads it: `/…` (POSIX), `C:\…` or `C:/…` (a Windows drive),
+ * `\\server\share` (UNC). Written without node:path so the UI can run it too, and so a Windows path is
+ * recognised on any platform.
+ */
+export function isAbsoluteLocalPath(value: string): boolean {
+  return value.startsWith('/') || value.startsWith('\\\\') || /^[A-Za-z]:[\\/]/.test(value)
+}
+
+/**
+ * A path as the UI or a script sends it. An empty or blank one would resolve to the process's working
+ * folder, and so would a relative one; that folder means nothing to a browser, and a backup or cleanup there
+ * would act on files the user never named. So both are refused here, before core sees them.
+ */
+const pathSchema = (
+  what: string,
+  example: string,
+  accepts: (value: string) => boolean = isAbsoluteLocalPath,
+) =>
+  z.string().superRefine((value, context) => {
+    if (value.trim() === '') context.addIssue({ code: 'custom', message: `${what} is required` })
+    else if (!accepts(value)) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `${what} must be a full path (like ${example}), not ${JSON.stringify(value)}: ` +
+          "a relative path would mean the companion's own working folder",
+      })
+    }
+  })
+
+/**
  * Where photos are: a card or folder path on this computer, `box:<id>` for a box configured in settings, or
  * `sftp://user@host[:port]/path` (logging in with ssh-agent).
  */
-export const SourceRefSchema = z.string().min(1, 'A source path is required')
-const DestinationsSchema = z.array(z.string().min(1)).min(1, 'Pick at least one destination')
+export const SourceRefSchema = pathSchema(
+  'The source',
+  '/media/CARD, E:\\ or sftp://pi@box/photos',
+  (ref) => isSftpRef(ref) || boxIdOf(ref) !== undefined || isAbsoluteLocalPath(ref),
+)
+/** A backup drive or folder on this computer. */
+export const DestinationPathSchema = pathSchema('A destination', '/media/BACKUP or E:\\')
+const DestinationsSchema = z.array(DestinationPathSchema).min(1, 'Pick at least one destination')
+/** Backup drives or card folders that must hold a verified copy before cleanup deletes a photo. */
+export const RequireBackupAtSchema = z.array(pathSchema('A backup location', '/media/BACKUP or E:\\'))
 
 /** Cleanup and organize take the same input for their preview (dry run) and for the job that acts. */
 const CleanupInputSchema = z.object({
   source: SourceRefSchema,
   daysToKeep: z.number().int().nonnegative(),
-  requireBackupAt: z.array(z.string().min(1)).default([]),
+  requireBackupAt: RequireBackupAtSchema.default([]),
 })
 const OrganizeInputSchema = z.object({
   source: SourceRefSchema,

@@ -11,6 +11,8 @@ export interface RunningServe {
   token: string
   /** POSTs a contract command with the token, as the UI does, and returns the parsed outcome. */
   command(name: string, input: unknown): Promise<{ status: number; body: CommandBody }>
+  /** POSTs JSON to any route (the seed's REST routes) with the token. */
+  post(route: string, input: unknown): Promise<{ status: number; body: CommandBody }>
   /** SIGTERM, then waits for the exit: serve flushes job history and settings before it ends. */
   stop(): Promise<void>
 }
@@ -25,9 +27,11 @@ export interface CommandBody {
 export async function startServe(
   args: string[],
   env: Record<string, string | undefined> = {},
+  cwd?: string,
 ): Promise<RunningServe> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
     env: { ...process.env, CREATUREBOX_TOKEN: undefined, ...env },
+    cwd,
   })
   let stderr = ''
   child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
@@ -38,18 +42,20 @@ export async function startServe(
   })
   const url = new URL(line.match(/http:\/\/\S+/)?.[0] ?? '')
   const token = url.searchParams.get('token') ?? ''
+  const postJson = async (route: string, input: unknown) => {
+    const response = await fetch(new URL(route, url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    })
+    return { status: response.status, body: (await response.json()) as CommandBody }
+  }
   return {
     child,
     url,
     token,
-    async command(name, input) {
-      const response = await fetch(new URL(`/api/commands/${name}`, url), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(input),
-      })
-      return { status: response.status, body: (await response.json()) as CommandBody }
-    },
+    command: (name, input) => postJson(`/api/commands/${name}`, input),
+    post: (route, input) => postJson(route, input),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited

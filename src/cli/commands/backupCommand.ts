@@ -3,15 +3,14 @@ import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { BackupResult } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
+import { collectPaths, pathArgument } from './pathArgument.js'
 
 export function registerBackup(program: Command): void {
   program
     .command('backup')
     .description('copy a card to one or more drives, verifying every copy by hash')
-    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
-    .requiredOption('--to <dest>', 'backup drive or folder (repeat for several drives)', collect)
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path', pathArgument)
+    .requiredOption('--to <dest>', 'backup drive or folder (repeat for several drives)', collectPaths)
     .option('--no-verify', 'skip re-reading the copies (they are then not recorded as verified)')
     .option('--full', 'copy everything again, even files already verified at the destination')
     .action(

@@ -4,19 +4,18 @@ import prettyBytes from 'pretty-bytes'
 import type { CleanupPlan } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
 import { positiveInteger } from './fixtureCommand.js'
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
+import { collectPaths, pathArgument } from './pathArgument.js'
 
 export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
     .description('delete photos older than N days, only those with a hash-verified backup')
-    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path', pathArgument)
     .requiredOption('--keep-days <n>', 'keep photos captured in the last N days', positiveInteger)
     .option(
       '--require-backup <dest>',
       'backup drive or card folder that must hold a verified copy',
-      collect,
+      collectPaths,
       [],
     )
     .option('--dry-run', 'show what would be deleted, delete nothing')

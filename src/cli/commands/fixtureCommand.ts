@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import prettyBytes from 'pretty-bytes'
 import { printResult } from '../output.js'
+import { pathArgument } from './pathArgument.js'
 
 export const positiveInteger = (value: string): number => {
   const parsed = Number(value)
@@ -13,7 +14,7 @@ export function registerFixture(program: Command): void {
   program
     .command('fixture')
     .description('write a realistic CreatureBox card (real JPEGs with EXIF, HDR series, sidecars, odd files)')
-    .argument('<dir>', 'folder to write the card into')
+    .argument('<dir>', 'folder to write the card into', pathArgument)
     .option('--nights <n>', 'nights of photos', positiveInteger, 3)
     .option('--per-night <m>', 'photos per night', positiveInteger, 20)
     .option('--photo-kb <k>', 'size of each photo in KB', positiveInteger, 200)

@@ -3,12 +3,13 @@ import { runStorageCommand } from '../runStorageCommand.js'
 import { Option } from 'commander'
 import type { OrganizeBy, OrganizeResult } from '../../shared/storage.js'
 import { EXIT } from '../exitCodes.js'
+import { pathArgument } from './pathArgument.js'
 
 export function registerOrganize(program: Command): void {
   program
     .command('organize')
     .description('move photos and their sidecars into YYYY-MM-DD folders (by capture date or night)')
-    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path', pathArgument)
     .addOption(
       new Option('--by <kind>', 'folder per calendar date or per night')
         .choices(['date', 'night'])

@@ -4,12 +4,13 @@ import type { StorageStats } from '../../shared/storage.js'
 import { withManager } from '../withManager.js'
 import { boxOptionsOf } from '../boxOptions.js'
 import { printResult } from '../output.js'
+import { pathArgument } from './pathArgument.js'
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
     .description('show capacity, free space, photos and photos per night of a card or folder')
-    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path')
+    .argument('<path>', 'mounted card or folder, or a box as sftp://user@host[:port]/path', pathArgument)
     .option('--refresh', 'ignore cached figures and read the card again')
     .action(async (sourcePath: string, options: { refresh?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<{ json: boolean }>()

@@ -3,7 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import type { CommandOutcome } from '../../shared/bridge.js'
 import type { JobSnapshot } from '../../shared/jobs.js'
-import type { CommandName } from '../../shared/contract.js'
+import {
+  DestinationPathSchema,
+  RequireBackupAtSchema,
+  SourceRefSchema,
+  type CommandName,
+} from '../../shared/contract.js'
 import type { Settings } from '../../shared/settings.js'
 import { decodedOrRaw, httpStatusOf, readJsonBody, sendError, sendJson } from './httpReply.js'
 
@@ -19,14 +24,15 @@ export interface SeedRouteContext {
   defaultSource: string | undefined
 }
 
-const SourceField = z.string().min(1).optional()
+/** The contract's path rules: an empty, blank or relative path would mean serve's own working folder. */
+const SourceField = SourceRefSchema.optional()
 const CleanupBody = z.object({
   days_to_keep: z.number().int().nonnegative().default(30),
   source: SourceField,
   /** Where verified backups are; defaults to the destinations saved in the settings. */
-  require_backup_at: z.array(z.string().min(1)).optional(),
+  require_backup_at: RequireBackupAtSchema.optional(),
 })
-const BackupBody = z.object({ device_path: z.string().min(1).optional(), source: SourceField })
+const BackupBody = z.object({ device_path: DestinationPathSchema.optional(), source: SourceField })
 const ProcessBatchBody = z.object({ photos: z.array(z.string()).default([]), source: SourceField })
 
 type SeedHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>
