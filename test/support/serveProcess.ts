@@ -11,7 +11,7 @@ export interface RunningServe {
   token: string
   /** POSTs a contract command with the token, as the UI does, and returns the parsed outcome. */
   command(name: string, input: unknown): Promise<{ status: number; body: CommandBody }>
-  /** POSTs JSON to any route (the seed's REST routes) with the token. */
+  /** POSTs JSON to any route (the original web app's REST routes too) with the token. */
   post(route: string, input: unknown): Promise<{ status: number; body: CommandBody }>
   /** SIGTERM, then waits for the exit: serve flushes job history and settings before it ends. */
   stop(): Promise<void>
