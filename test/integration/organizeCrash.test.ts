@@ -12,6 +12,7 @@ import { organizePhotosByDate, planOrganize, recoverOrganize } from '../../src/c
 import { LAST_ORGANIZE_JOURNAL } from '../../src/core/storage/organizeJournal.js'
 import { nightOf } from '../../src/shared/night.js'
 import { parsePhotoName } from '../../src/shared/photoName.js'
+import { walkSource } from '../../src/core/sources/walkSource.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const CHILD = fileURLToPath(new URL('../support/organizeChild.ts', import.meta.url))
@@ -113,7 +114,7 @@ async function writeCard(files: Map<string, Buffer>): Promise<void> {
 /** Every file on the card, the Companion's own journals at the root left out. */
 async function readCard(): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>()
-  for await (const file of source.walk()) {
+  for await (const file of walkSource(source)) {
     if (file.path.startsWith('.creaturebox-organize')) continue
     files.set(file.path, await fsp.readFile(path.join(root, file.path)))
   }

@@ -12,6 +12,7 @@ import { readManifest } from '../../src/core/storage/manifest.js'
 import { StorageManager } from '../../src/core/storage/storageManager.js'
 import { startSshServer, type SshServer } from '../support/sshServer.js'
 import { filesUnder } from '../support/filesUnder.js'
+import { walkSource } from '../../src/core/sources/walkSource.js'
 
 let server: SshServer
 let card: string
@@ -47,7 +48,7 @@ describe('SftpSource against a real sshd', () => {
     const source = await open()
     try {
       const listed = []
-      for await (const file of source.walk()) listed.push(file)
+      for await (const file of walkSource(source)) listed.push(file)
       expect(listed.map((file) => file.path).sort()).toEqual(await filesUnder(card))
       for (const file of listed) {
         const local = await fsp.stat(path.join(card, file.path))

@@ -7,6 +7,7 @@ import { CompanionError, errnoCode } from '../errors.js'
 import { resolveInside } from '../storage/safety.js'
 import type {
   PhotoSource,
+  SourceFeatures,
   SourceFile,
   SourceFileReader,
   SourceIdentity,
@@ -21,12 +22,14 @@ export interface LocalSourceOptions {
 /** A mounted card, or any folder on this computer. */
 export class LocalSource implements PhotoSource {
   readonly root: string
+  readonly features: SourceFeatures
 
   constructor(
     root: string,
     private readonly options: LocalSourceOptions = {},
   ) {
     this.root = path.resolve(root)
+    this.features = { localRoot: this.root }
   }
 
   /** Opens a source after checking it exists and is a readable folder, with a clear error otherwise. */
@@ -77,42 +80,26 @@ export class LocalSource implements PhotoSource {
     }
   }
 
-  async *walk(signal?: AbortSignal): AsyncIterable<SourceFile> {
-    const pending = ['']
-    while (pending.length > 0) {
-      signal?.throwIfAborted()
-      const relativeDir = pending.pop() as string
-      let dir: fs.Dir
-      try {
-        dir = await fsp.opendir(relativeDir === '' ? this.root : this.abs(relativeDir))
-      } catch (error) {
-        if (relativeDir === '') {
-          throw new CompanionError(
-            'SOURCE_UNREADABLE',
-            `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`,
-            {
-              cause: error,
-            },
-          )
-        }
-        // A folder removed while walking (card pulled, concurrent cleanup) is simply no longer there.
-        if (errnoCode(error) === 'ENOENT') continue
-        throw error
-      }
-      const subdirs: string[] = []
-      const fileNames: string[] = []
-      for await (const entry of dir) {
-        const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`
-        if (entry.isDirectory()) subdirs.push(relative)
-        else if (entry.isFile()) fileNames.push(relative)
-      }
-      // A night's folder holds hundreds of photos: their stats run together, not one round trip each.
-      for (const file of await pMap(fileNames, (relative) => this.stat(relative), { concurrency: 64 })) {
-        if (file) yield file
-      }
-      // Sorted descent keeps walks deterministic, which makes plans and progress reproducible.
-      pending.push(...subdirs.sort().reverse())
+  async list(folder: string): Promise<{ files: SourceFile[]; folders: string[] }> {
+    let dir: fs.Dir
+    try {
+      dir = await fsp.opendir(folder === '' ? this.root : this.abs(folder))
+    } catch (error) {
+      if (folder !== '') throw error
+      throw new CompanionError('SOURCE_UNREADABLE', `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`, {
+        cause: error,
+      })
     }
+    const folders: string[] = []
+    const fileNames: string[] = []
+    for await (const entry of dir) {
+      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`
+      if (entry.isDirectory()) folders.push(relative)
+      else if (entry.isFile()) fileNames.push(relative)
+    }
+    // A night's folder holds hundreds of photos: their stats run together, not one round trip each.
+    const files = await pMap(fileNames, (relative) => this.stat(relative), { concurrency: 64 })
+    return { files: files.filter((file): file is SourceFile => file !== undefined), folders }
   }
 
   async stat(relativePath: string): Promise<SourceFile | undefined> {

@@ -31,14 +31,28 @@ export interface SourceIdentity {
 }
 
 /**
+ * What a source is, declared by the source rather than guessed by callers from its id (rclone's
+ * `fs.Features`).
+ */
+export interface SourceFeatures {
+  /** The absolute folder of a card or folder on this computer; undefined for a box reached over SFTP. */
+  localRoot?: string
+}
+
+/**
  * Everything storage operations need from where photos live (rclone's `fs.Fs` idea): backup, stats,
  * cleanup and organize are written once against this, and LocalSource/SftpSource implement it.
  * Every `path` argument is relative to the root; implementations refuse paths that escape it.
  */
 export interface PhotoSource {
+  readonly features: SourceFeatures
   identity(): Promise<SourceIdentity>
-  /** All regular files below the root, recursively (symlinks are not followed). */
-  walk(signal?: AbortSignal): AsyncIterable<SourceFile>
+  /**
+   * The regular files (with size and mtime) and the subfolders of one folder, `''` being the root; symlinks
+   * are neither. Recursion is written once, in walkSource.ts. Throws an error with an errno-style `code`
+   * (`ENOENT`, `EACCES`) when the folder cannot be listed, and a CompanionError when the root cannot.
+   */
+  list(folder: string): Promise<{ files: SourceFile[]; folders: string[] }>
   /** Undefined when the file does not exist. */
   stat(path: string): Promise<SourceFile | undefined>
   /** The folder's own mtime and size, used as a cheap change signal for caches. */

@@ -8,6 +8,7 @@ import { CompanionError, describeError, errnoCode, isCompanionError } from '../e
 import { KnownHosts } from './knownHosts.js'
 import type {
   PhotoSource,
+  SourceFeatures,
   SourceFile,
   SourceFileReader,
   SourceIdentity,
@@ -72,6 +73,8 @@ const isLinkLost = (error: unknown) => isCompanionError(error) && error.code ===
  * reads continue where they stopped.
  */
 export class SftpSource implements PhotoSource {
+  /** A box is never a folder of this computer. */
+  readonly features: SourceFeatures = {}
   private link: SftpLink
   private reconnecting: Promise<SftpLink> | undefined
   private gaveUp: { at: number; error: CompanionError } | undefined
@@ -203,41 +206,27 @@ export class SftpSource implements PhotoSource {
     }
   }
 
-  async *walk(signal?: AbortSignal): AsyncIterable<SourceFile> {
-    const pending = ['']
-    while (pending.length > 0) {
-      signal?.throwIfAborted()
-      const relativeDir = pending.pop() as string
-      let entries
-      try {
-        entries = await this.run((channel) =>
-          channel.readdir(relativeDir === '' ? this.root : this.abs(relativeDir)),
-        )
-      } catch (error) {
-        if (relativeDir === '') {
-          if (isCompanionError(error)) throw error
-          throw new CompanionError(
-            'SOURCE_UNREADABLE',
-            `Cannot list ${this.root} on ${this.where}: ${describeError(error)}`,
-            {
-              cause: error,
-            },
-          )
-        }
-        // A folder removed while walking (a concurrent cleanup) is simply no longer there.
-        if (errnoCode(error) === 'ENOENT') continue
-        throw error
-      }
-      const subdirs: string[] = []
-      entries.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
-      for (const entry of entries) {
-        const relative = relativeDir === '' ? entry.filename : `${relativeDir}/${entry.filename}`
-        // Symlinks are neither followed nor listed, as on a local card.
-        if (isFolder(entry.attrs)) subdirs.push(relative)
-        else if (isRegular(entry.attrs)) yield fileOf(relative, entry.attrs)
-      }
-      pending.push(...subdirs.sort().reverse())
+  async list(folder: string): Promise<{ files: SourceFile[]; folders: string[] }> {
+    let entries
+    try {
+      entries = await this.run((channel) => channel.readdir(folder === '' ? this.root : this.abs(folder)))
+    } catch (error) {
+      if (folder !== '' || isCompanionError(error)) throw error
+      throw new CompanionError(
+        'SOURCE_UNREADABLE',
+        `Cannot list ${this.root} on ${this.where}: ${describeError(error)}`,
+        { cause: error },
+      )
     }
+    const files: SourceFile[] = []
+    const folders: string[] = []
+    for (const entry of entries) {
+      const relative = folder === '' ? entry.filename : `${folder}/${entry.filename}`
+      // Symlinks are neither followed nor listed, as on a local card.
+      if (isFolder(entry.attrs)) folders.push(relative)
+      else if (isRegular(entry.attrs)) files.push(fileOf(relative, entry.attrs))
+    }
+    return { files, folders }
   }
 
   async stat(relativePath: string): Promise<SourceFile | undefined> {

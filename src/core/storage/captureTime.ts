@@ -1,6 +1,7 @@
 import { isValidWallClock, type WallClock } from '../../shared/night.js'
 import { parsePhotoName } from '../../shared/photoName.js'
-import type { CaptureTimeOrigin, PhotoFlag } from '../../shared/storage.js'
+import type { CaptureTimeOrigin, FileFailure, PhotoFlag } from '../../shared/storage.js'
+import { errnoCode } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { FILE_END_BYTES } from './fileEnds.js'
 
@@ -107,7 +108,7 @@ export function localTimeOfWallClock(wallClock: WallClock): Date {
 export async function inspectPhoto(
   source: PhotoSource,
   file: SourceFile,
-): Promise<PhotoInspection | undefined> {
+): Promise<PhotoInspection | { unreadable: FileFailure } | undefined> {
   const fromName = parsePhotoName(file.path)?.capturedAt
   const fromMtime = (): PhotoInspection['capturedAt'] => wallClockOfLocalTime(file.mtimeMs)
   if (file.size === 0) {
@@ -126,10 +127,21 @@ export async function inspectPhoto(
       const start = Math.max(0, file.size - FILE_END_BYTES)
       tail = await source.readRange(file.path, start, file.size - start)
     }
-  } catch {
+  } catch (error) {
     // stat throws too when the source itself is failing; only a readable listing with an unreadable file
     // (a bad sector on a worn card) is this photo's problem.
     if ((await source.stat(file.path)) === undefined) return undefined
+    // No permission is no sign of damage: the photo is listed as unreadable, not flagged corrupt.
+    const code = errnoCode(error)
+    if (code === 'EACCES' || code === 'EPERM') {
+      return {
+        unreadable: {
+          path: file.path,
+          reason: `No permission to read this file (${code})`,
+          code: 'FILE_UNREADABLE',
+        },
+      }
+    }
     return {
       capturedAt: fromName ?? fromMtime(),
       captureOrigin: fromName ? 'filename' : 'mtime',

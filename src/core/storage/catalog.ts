@@ -4,8 +4,9 @@ import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import { dateOf, nightOf } from '../../shared/night.js'
 import { isPhotoFile, parsePhotoName, sidecarPhotoOf } from '../../shared/photoName.js'
-import type { Catalog, CatalogFile, CatalogPhoto } from '../../shared/storage.js'
+import type { Catalog, CatalogFile, CatalogPhoto, FileFailure } from '../../shared/storage.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
+import { walkSource } from '../sources/walkSource.js'
 import { inspectPhoto } from './captureTime.js'
 
 /**
@@ -72,8 +73,12 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   const photoFiles: SourceFile[] = []
   const sidecars: SourceFile[] = []
   const otherFiles: SourceFile[] = []
+  const unreadable: FileFailure[] = []
   let listed = 0
-  for await (const file of source.walk(signal)) {
+  for await (const file of walkSource(source, {
+    signal,
+    onUnreadable: (failure) => unreadable.push(failure),
+  })) {
     listed += 1
     report({ message: 'Listing files', filesDone: listed })
     if (isCompanionAppFile(file.path)) continue
@@ -106,6 +111,10 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
         currentFile: file.path,
       })
       if (!inspection) return undefined
+      if ('unreadable' in inspection) {
+        unreadable.push(inspection.unreadable)
+        return undefined
+      }
       return {
         path: file.path,
         size: file.size,
@@ -130,6 +139,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
     sourceId: id,
     photos: present,
     otherFiles: otherFiles.map(toCatalogFile).sort(byPath),
+    unreadable: unreadable.sort(byPath),
   }
   const deviceName = mostCommonDevice(photoFiles)
   if (deviceName !== undefined) catalog.deviceName = deviceName
@@ -138,22 +148,30 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
 
 /**
  * What a backup carries: every file on the card except the Companion's own, listed without opening any (a
- * no-op re-run must not read photos), and the device name for the backup folder.
+ * no-op re-run must not read photos), the folders that could not be listed, and the device name for the
+ * backup folder.
  */
 export async function listCardFiles(
   source: PhotoSource,
   signal?: AbortSignal,
-): Promise<{ files: SourceFile[]; deviceName?: string }> {
+): Promise<{ files: SourceFile[]; unreadable: FileFailure[]; deviceName?: string }> {
   const files: SourceFile[] = []
-  for await (const file of source.walk(signal)) if (!isCompanionAppFile(file.path)) files.push(file)
+  const unreadable: FileFailure[] = []
+  for await (const file of walkSource(source, {
+    signal,
+    onUnreadable: (failure) => unreadable.push(failure),
+  })) {
+    if (!isCompanionAppFile(file.path)) files.push(file)
+  }
   const deviceName = mostCommonDevice(files.filter((file) => isPhotoFile(file.path)))
-  return deviceName === undefined ? { files } : { files, deviceName }
+  return deviceName === undefined ? { files, unreadable } : { files, unreadable, deviceName }
 }
 
 /** Every folder that holds a file, with all its ancestors and the root (`''`). */
 async function foldersOf(source: PhotoSource): Promise<string[]> {
   const folders = new Set<string>([''])
-  for await (const file of source.walk()) {
+  // An unreadable folder cannot change what the catalog shows, so the fingerprint simply leaves it out.
+  for await (const file of walkSource(source, { onUnreadable: () => undefined })) {
     let slash = file.path.lastIndexOf('/')
     while (slash > 0) {
       const folder = file.path.slice(0, slash)

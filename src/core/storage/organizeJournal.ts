@@ -3,6 +3,7 @@ import type { JobProgressUpdate } from '../../shared/jobs.js'
 import { OrganizeBySchema, type FileFailure, type OrganizeMove } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode, isCompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
+import { walkSource } from '../sources/walkSource.js'
 import { createHasher, hashSourceFile } from './fileHash.js'
 
 /**
@@ -85,7 +86,8 @@ export async function removeWriteLeftovers(
     ...journal.ops.filter((op) => op.kind === 'restore').map((op) => op.to),
   ])
   const leftovers: string[] = []
-  for await (const file of source.walk(signal)) {
+  // A folder the companion cannot read holds none of the files it wrote.
+  for await (const file of walkSource(source, { signal, onUnreadable: () => undefined })) {
     const target = /^(.*)\.tmp-\d+-\d+$/.exec(file.path)?.[1]
     if (target !== undefined && written.has(target)) leftovers.push(file.path)
   }

@@ -64,6 +64,7 @@ export function computeStorageStats(catalog: Catalog, volume: SourceVolume, now:
       bytes: catalog.otherFiles.reduce((sum, file) => sum + file.size, 0),
     },
     flagged: { empty, corrupt },
+    unreadable: catalog.unreadable ?? [],
     nights: perDay(photos, (photo) => photo.night).map(({ day, ...total }) => ({ night: day, ...total })),
     dates: perDay(photos, (photo) => photo.date).map(({ day, ...total }) => ({ date: day, ...total })),
     generatedAt: now.getTime(),

@@ -187,7 +187,7 @@ describe('buildCatalog', () => {
     const dropped = () => Promise.reject(Object.assign(new Error('connection lost'), { code: 'ECONNRESET' }))
     // The listing succeeded; then the link dropped, so reads and stats fail alike.
     const source: PhotoSource = Object.assign(Object.create(local) as LocalSource, {
-      walk: (signal?: AbortSignal) => local.walk(signal),
+      list: (folder: string) => local.list(folder),
       readRange: dropped,
       stat: dropped,
     })

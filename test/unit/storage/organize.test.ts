@@ -17,6 +17,7 @@ import {
 import { dateOf, nightOf } from '../../../src/shared/night.js'
 import { parsePhotoName } from '../../../src/shared/photoName.js'
 import type { Catalog } from '../../../src/shared/storage.js'
+import { walkSource } from '../../../src/core/sources/walkSource.js'
 
 let card: string
 let source: LocalSource
@@ -47,7 +48,7 @@ async function putPhoto(relativePath: string, content = `photo ${relativePath}`)
 /** Every file on the card with its content, journals left out. */
 async function layout(): Promise<Record<string, string>> {
   const files: Record<string, string> = {}
-  for await (const file of source.walk()) {
+  for await (const file of walkSource(source)) {
     if (file.path.startsWith('.creaturebox')) continue
     files[file.path] = await fsp.readFile(path.join(card, file.path), 'utf8')
   }
@@ -57,7 +58,7 @@ async function layout(): Promise<Record<string, string>> {
 /** A catalog as buildCatalog would describe the card's photos (times from the names, sidecars found). */
 async function catalogOfCard(): Promise<Catalog> {
   const photos: Catalog['photos'] = []
-  for await (const file of source.walk()) {
+  for await (const file of walkSource(source)) {
     const capturedAt = parsePhotoName(file.path)?.capturedAt
     if (!file.path.endsWith('.jpg') || capturedAt === undefined) continue
     photos.push({
