@@ -16,7 +16,15 @@ export const ErrorCodeSchema = z.enum([
   'DESTINATION_FULL',
   'DESTINATION_FAILED',
   'SYSTEM_DRIVE_REFUSED',
+  /** A backup destination that is a system folder, the system drive's root or a shared parent. */
+  'UNSAFE_DESTINATION',
+  /** The drive has less free space than this card's new photos need. */
+  'DESTINATION_TOO_SMALL',
+  /** Another backup is writing this card's folder on that drive (`--no-wait`). */
+  'DESTINATION_BUSY',
   'UNSAFE_SOURCE_ROOT',
+  /** Organize refuses a root that holds a backup made by this app: it would rearrange the backup. */
+  'BACKUP_INSIDE_SOURCE',
   'FILE_VANISHED',
   'VERIFY_MISMATCH',
   'CANCELLED',

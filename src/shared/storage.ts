@@ -15,6 +15,13 @@ export type CaptureTimeOrigin = z.infer<typeof CaptureTimeOriginSchema>
 export const PhotoFlagSchema = z.enum(['empty', 'corrupt'])
 export type PhotoFlag = z.infer<typeof PhotoFlagSchema>
 
+export const FileFailureSchema = z.object({
+  path: z.string(),
+  reason: z.string(),
+  code: z.string().optional(),
+})
+export type FileFailure = z.infer<typeof FileFailureSchema>
+
 export const CatalogPhotoSchema = z.object({
   /** Path relative to the source root, always with `/`. */
   path: z.string(),
@@ -45,6 +52,8 @@ export const CatalogSchema = z.object({
   /** Settings, logs and anything else that is not a photo or a photo's sidecar. */
   otherFiles: z.array(CatalogFileSchema),
   deviceName: z.string().optional(),
+  /** Folders and files that could not be listed or read: left out of everything above, never ignored. */
+  unreadable: z.array(FileFailureSchema).optional(),
 })
 export type Catalog = z.infer<typeof CatalogSchema>
 
@@ -67,6 +76,8 @@ export const StorageStatsSchema = z.object({
   photos: CountBytesSchema,
   otherFiles: CountBytesSchema,
   flagged: z.object({ empty: z.number().int(), corrupt: z.number().int() }),
+  /** Folders and files that could not be read (a root-only `lost+found`): not counted above. */
+  unreadable: z.array(FileFailureSchema).default([]),
   oldestCapture: WallClockSchema.optional(),
   newestCapture: WallClockSchema.optional(),
   /** One entry per night from the first to the last, with zero-count nights included so gaps show. */
@@ -76,20 +87,19 @@ export const StorageStatsSchema = z.object({
 })
 export type StorageStats = z.infer<typeof StorageStatsSchema>
 
-export const FileFailureSchema = z.object({
-  path: z.string(),
-  reason: z.string(),
-  code: z.string().optional(),
-})
-export type FileFailure = z.infer<typeof FileFailureSchema>
-
 export const DestinationResultSchema = z.object({
   destination: z.string(),
   /** Folder under the destination that holds this card's copy. */
   cardFolder: z.string(),
   manifestPath: z.string(),
   copied: z.number().int(),
+  /** Already verified there by an earlier run: nothing to do. */
   skipped: z.number().int(),
+  /**
+   * Verified copies an earlier run made under another path (the card was organized since): moved on the
+   * drive to the card's new layout, checked by hash, not copied again.
+   */
+  moved: z.number().int().default(0),
   failed: z.array(FileFailureSchema),
   bytesCopied: z.number(),
   /** Set when the whole destination failed (full, removed); the other destinations carry on. */
@@ -101,8 +111,11 @@ export const BackupResultSchema = z.object({
   sourceId: z.string(),
   filesTotal: z.number().int(),
   bytesTotal: z.number(),
+  /** False for `--no-verify`: copies were not read back, so none is counted as verified. */
+  verify: z.boolean().default(true),
   copied: z.number().int(),
   skipped: z.number().int(),
+  /** Files of the card that were not copied anywhere (unreadable, vanished), with the reason. */
   failed: z.array(FileFailureSchema),
   /** Photos copied but flagged (corrupt, empty): kept, and reported so the user knows. */
   flagged: z.array(z.object({ path: z.string(), flags: z.array(PhotoFlagSchema) })),

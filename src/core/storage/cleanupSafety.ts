@@ -92,14 +92,40 @@ export function unsafeCleanupRootReason(
 export const isUnsafeCleanupRoot = (rootAbs: string, context: CleanupRootContext = {}): boolean =>
   unsafeCleanupRootReason(rootAbs, context) !== undefined
 
-export const UNSAFE_ROOT_MESSAGES: Record<UnsafeRootReason, (root: string) => string> = {
-  NOT_ABSOLUTE: (root) => `Cleanup needs the full path of the card, not ${JSON.stringify(root)}`,
-  SYSTEM_FOLDER: (root) => `${root} is a folder of the operating system: cleanup never deletes there`,
-  SYSTEM_MOUNTPOINT: (root) =>
-    `${root} is this computer's own drive, not a card: cleanup never deletes there`,
+/** What is refused a root: cleanup deletes photos, organize moves them and removes emptied folders. */
+export type RootAction = 'cleanup' | 'organize'
+
+export const UNSAFE_ROOT_MESSAGES: Record<UnsafeRootReason, (root: string, action: RootAction) => string> = {
+  NOT_ABSOLUTE: (root, action) => `${capitalised(action)} needs the full path of the card, not ${JSON.stringify(root)}`,
+  SYSTEM_FOLDER: (root, action) =>
+    `${root} is a folder of the operating system: ${action} never changes anything there`,
+  SYSTEM_MOUNTPOINT: (root, action) =>
+    `${root} is this computer's own drive, not a card: ${action} never changes anything there`,
   HOME: (root) => `${root} is your home folder or holds it: pick the card's photo folder instead`,
   SHARED_PARENT: (root) =>
     `${root} holds other users' or drives' files: pick the card's photo folder instead`,
+}
+
+const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
+
+/**
+ * Why a backup must not write to this destination, or undefined when it may: the same system folders,
+ * system drive roots and shared parents that cleanup refuses as a card. A folder inside the home folder or
+ * on the system drive is fine (a backup folder on the laptop's disk is still a second copy).
+ */
+export const unsafeDestinationReason = (
+  destinationAbs: string,
+  systemMountpoints: readonly string[] = ['/'],
+): UnsafeRootReason | undefined => unsafeCleanupRootReason(destinationAbs, { systemMountpoints })
+
+export const UNSAFE_DESTINATION_MESSAGES: Record<UnsafeRootReason, (root: string) => string> = {
+  NOT_ABSOLUTE: (root) => `A backup drive needs its full path, not ${JSON.stringify(root)}`,
+  SYSTEM_FOLDER: (root) => `${root} is a folder of the operating system: backups are never written there`,
+  SYSTEM_MOUNTPOINT: (root) =>
+    `${root} is the root of this computer's own drive: pick a backup drive, or a folder on this one`,
+  HOME: (root) => `${root} holds your home folder: pick a backup drive or a folder on it`,
+  SHARED_PARENT: (root) =>
+    `${root} holds other users' or drives' files: pick a backup drive or a folder on it`,
 }
 
 /** True when the backup folder and the source root are the same tree or one holds the other. */

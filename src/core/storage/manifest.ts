@@ -21,6 +21,14 @@ export const ManifestEntrySchema = z.object({
 })
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>
 
+/**
+ * A verified copy moved on the drive (the card was organized since it was copied): the entry for `path`
+ * ends here, and a line for `movedTo` follows. Readers that do not know this line skip it and then find
+ * no file at `path`, which counts as "not backed up" there, never as a copy.
+ */
+export const ManifestMoveSchema = z.object({ path: z.string(), movedTo: z.string(), movedAt: z.number() })
+export type ManifestMove = z.infer<typeof ManifestMoveSchema>
+
 export const manifestPathOf = (cardFolder: string): string => path.join(cardFolder, MANIFEST_FILE)
 
 /**
@@ -46,6 +54,8 @@ export async function readManifest(cardFolder: string): Promise<Map<string, Mani
     }
     const entry = ManifestEntrySchema.safeParse(parsed)
     if (entry.success) entries.set(entry.data.path, entry.data)
+    const move = ManifestMoveSchema.safeParse(parsed)
+    if (move.success) entries.delete(move.data.path)
   }
   return entries
 }
@@ -86,7 +96,7 @@ export class ManifestWriter {
     return new ManifestWriter(handle, filePath)
   }
 
-  async append(entries: ManifestEntry | ManifestEntry[]): Promise<void> {
+  async append(entries: ManifestEntry | (ManifestEntry | ManifestMove)[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries]
     if (list.length === 0) return
     // One write per batch on an O_APPEND file: concurrent appends never interleave within a line.

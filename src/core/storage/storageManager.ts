@@ -70,14 +70,21 @@ export class StorageManager {
 
   async backupPhotos(
     destination: string | string[],
-    options: OperationOptions & { incremental?: boolean; verify?: boolean } = {},
+    options: OperationOptions & { incremental?: boolean; verify?: boolean; waitForLock?: boolean } = {},
   ): Promise<BackupResult> {
     await this.recoverOnce()
-    const { files, deviceName } = await listCardFiles(this.source, options.signal)
+    const { files, unreadable, deviceName } = await listCardFiles(this.source, options.signal)
     return backupFiles(this.source, files, Array.isArray(destination) ? destination : [destination], {
       ...options,
       deviceName,
+      unreadable,
+      systemMountpoints: await this.systemMountpoints(),
     })
+  }
+
+  /** The laptop's own drives: never a card to clean or organize, never the root of a backup. */
+  private async systemMountpoints(): Promise<string[]> {
+    return ['/', ...systemMountpoints(await listDrives().catch(() => []))]
   }
 
   async cleanupOldPhotos(
@@ -85,13 +92,11 @@ export class StorageManager {
     options: OperationOptions & { dryRun?: boolean; requireBackupAt?: string[]; now?: Date } = {},
   ): Promise<CleanupPlan> {
     const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
-    // The laptop's own drives are never cleaned, whatever path was given.
-    const systemMounts = systemMountpoints(await listDrives().catch(() => []))
     try {
       return await cleanupOldPhotos(this.source, catalog, daysToKeep, {
         ...options,
         dryRun: options.dryRun ?? true,
-        systemMountpoints: ['/', ...systemMounts],
+        systemMountpoints: await this.systemMountpoints(),
       })
     } finally {
       if (!options.dryRun) await this.invalidate()
@@ -103,7 +108,10 @@ export class StorageManager {
   ): Promise<OrganizeResult> {
     const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
     try {
-      return await organizePhotosByDate(this.source, catalog, options)
+      return await organizePhotosByDate(this.source, catalog, {
+        ...options,
+        systemMountpoints: await this.systemMountpoints(),
+      })
     } finally {
       if (!options.dryRun) await this.invalidate()
     }

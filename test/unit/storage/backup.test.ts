@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
@@ -9,6 +10,7 @@ import { readManifest } from '../../../src/core/storage/manifest.js'
 import { LocalSource } from '../../../src/core/sources/localSource.js'
 import { writeCardFixture } from '../../../src/core/fixtures/cardFixture.js'
 import { filesUnder } from '../../support/filesUnder.js'
+import { walkSource } from '../../../src/core/sources/walkSource.js'
 
 let dir: string
 let card: string
@@ -42,7 +44,7 @@ async function writeCardFile(relative: string, size: number, seed: number): Prom
 
 async function cardFiles(source: LocalSource): Promise<BackupFile[]> {
   const files: BackupFile[] = []
-  for await (const file of source.walk()) files.push(file)
+  for await (const file of walkSource(source)) files.push(file)
   return files
 }
 
@@ -229,15 +231,51 @@ const canMount = (() => {
 
 describe('a destination that fills up', () => {
   it.runIf(canMount)(
-    'fails that drive cleanly with DESTINATION_FULL while the other drive completes',
+    'refuses a drive too small for the new files before writing to it, with both figures',
     async () => {
-      const small = path.join(dir, 'small')
+      const small = path.join(dir, 'tiny')
       await fsp.mkdir(small)
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small])
       try {
         const source = await LocalSource.open(card)
         const files = await cardFiles(source)
         const result = await backupFiles(source, files, [small, driveA], { deviceName: 'adeptTurca' })
+        const [refused, healthy] = result.destinations
+        expect(refused?.error?.code).toBe('DESTINATION_TOO_SMALL')
+        expect(refused?.error?.message).toMatch(/has .*B free but this card's new files need .*B/)
+        expect(refused?.copied).toBe(0)
+        expect(await filesUnder(path.join(small, 'adeptTurca_CARD'))).toEqual(['creaturebox-manifest.jsonl'])
+        expect(healthy?.copied).toBe(files.length)
+      } finally {
+        execFileSync('umount', [small])
+      }
+    },
+  )
+
+  it.runIf(canMount)(
+    'fails that drive cleanly with DESTINATION_FULL while the other drive completes',
+    async () => {
+      const small = path.join(dir, 'small')
+      await fsp.mkdir(small)
+      const source = await LocalSource.open(card)
+      const files = await cardFiles(source)
+      const cardBytes = files.reduce((sum, file) => sum + file.size, 0)
+      // Room for the whole card when the backup checks, then another program fills the drive mid-run.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${cardBytes + 2 * 1024 * 1024}`, 'tmpfs', small])
+      try {
+        let filled = false
+        const fill = () => {
+          if (filled) return
+          filled = true
+          const free = fs.statfsSync(small)
+          fs.writeFileSync(path.join(small, 'other-program'), Buffer.alloc(free.bavail * free.bsize - 300_000))
+        }
+        const result = await backupFiles(source, files, [small, driveA], {
+          deviceName: 'adeptTurca',
+          onProgress: (progress) => {
+            if (progress.currentFile !== undefined) fill()
+          },
+        })
         const [full, healthy] = result.destinations
         expect(full?.error?.code).toBe('DESTINATION_FULL')
         expect(healthy?.error).toBeUndefined()

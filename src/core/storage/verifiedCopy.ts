@@ -1,0 +1,202 @@
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { FileFailure, PhotoFlag } from '../../shared/storage.js'
+import { isPhotoFile } from '../../shared/photoName.js'
+import { CompanionError, describeError, errnoCode, isSourceGone } from '../errors.js'
+import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
+import { readSourceChunks } from '../sources/readSourceChunks.js'
+import { assertSameDrive, failDestination, PARTIAL_SUFFIX, type Destination } from './backupDestinations.js'
+import { photoFlagsOf } from './captureTime.js'
+import { FileEnds } from './fileEnds.js'
+import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
+import { resolveInside } from './safety.js'
+
+/**
+ * Copies one card file to several drives, reading it once (rclone's copy.go idea: a small state object,
+ * one method per step). Each copy goes to a temp name, is flushed to the drive, re-read and hashed, and only
+ * when it matches the card's bytes is it renamed into place, given the card's mtime, and recorded in that
+ * drive's manifest. A drive that fails stops only itself.
+ */
+export async function copyToDestinations(
+  source: PhotoSource,
+  file: SourceFile,
+  destinations: Destination[],
+  options: CopyOptions,
+): Promise<FileFailure | { flags: PhotoFlag[] }> {
+  const copy = new VerifiedCopy(source, file, options)
+  await copy.openTargets(destinations)
+  const read = await copy.streamFromSource()
+  if (read) return read
+  await copy.verifyAndCommit()
+  return { flags: copy.flags() }
+}
+
+export interface CopyOptions {
+  verify: boolean
+  signal?: AbortSignal
+  onBytes: (bytes: number) => void
+}
+
+interface Target {
+  destination: Destination
+  finalPath: string
+  tempPath: string
+  handle?: fsp.FileHandle
+}
+
+class VerifiedCopy {
+  private readonly targets: Target[] = []
+  private readonly ends = new FileEnds()
+  private size = 0
+  private sourceHash = ''
+
+  constructor(
+    private readonly source: PhotoSource,
+    private readonly file: SourceFile,
+    private readonly options: CopyOptions,
+  ) {}
+
+  private live(): Target[] {
+    return this.targets.filter((target) => !target.destination.dead)
+  }
+
+  /** A temp file per drive, after checking the drive is still the one the run started with. */
+  async openTargets(destinations: Destination[]): Promise<void> {
+    for (const destination of destinations) {
+      const finalPath = resolveInside(destination.cardFolder, this.file.path)
+      const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
+      try {
+        await assertSameDrive(destination)
+        await fsp.mkdir(path.dirname(finalPath), { recursive: true })
+        this.targets.push({ destination, finalPath, tempPath, handle: await fsp.open(tempPath, 'w') })
+      } catch (error) {
+        failDestination(destination, error)
+      }
+    }
+  }
+
+  /**
+   * Reads the card file once, hashing it and writing every chunk to every live drive. Returns the file's
+   * failure when the card could not be read (nothing of it is kept anywhere), else undefined.
+   */
+  async streamFromSource(): Promise<FileFailure | undefined> {
+    const hasher = await createHasher()
+    try {
+      for await (const data of readSourceChunks(this.source, this.file.path, this.options.signal)) {
+        hasher.update(data)
+        this.ends.update(data)
+        this.size += data.length
+        // Every drive takes the chunk before the next is read: backpressure from the slowest drive.
+        await Promise.all(this.live().map((target) => this.write(target, data)))
+        this.options.onBytes(data.length)
+        if (this.live().length === 0) break
+      }
+    } catch (error) {
+      await this.discard(this.targets)
+      if (this.options.signal?.aborted) throw cancelled()
+      // A box out of reach for good (its reconnect attempts spent) fails the job with its own clear message.
+      if (isSourceGone(error)) throw error
+      if (errnoCode(error) === 'ENOENT') {
+        return {
+          path: this.file.path,
+          code: 'FILE_VANISHED',
+          reason: 'The file disappeared from the card during the backup',
+        }
+      }
+      return {
+        path: this.file.path,
+        code: 'SOURCE_UNREADABLE',
+        reason: `Could not read from the card: ${describeError(error)}`,
+      }
+    }
+    this.sourceHash = hasher.digest()
+    return undefined
+  }
+
+  private async write(target: Target, data: Buffer): Promise<void> {
+    try {
+      await writeAll(target.handle as fsp.FileHandle, data)
+    } catch (error) {
+      failDestination(target.destination, error)
+    }
+  }
+
+  /** Flush, re-read, compare, rename, record: per drive, so one drive's failure leaves the others whole. */
+  async verifyAndCommit(): Promise<void> {
+    for (const target of this.live()) {
+      try {
+        await this.commit(target)
+      } catch (error) {
+        if (this.options.signal?.aborted) {
+          await this.discard(this.targets)
+          throw cancelled()
+        }
+        failDestination(target.destination, error)
+      }
+    }
+    await this.discard(this.targets.filter((target) => target.destination.dead))
+  }
+
+  private async commit(target: Target): Promise<void> {
+    const { destination } = target
+    const handle = target.handle as fsp.FileHandle
+    // File data and size reach the drive before the rename; mtime is set after and needs no flush of its own.
+    await handle.datasync()
+    await handle.close()
+    target.handle = undefined
+    // Re-read what the drive now holds: "already copied" must mean verified.
+    if (this.options.verify && (await hashFile(target.tempPath, this.options.signal)) !== this.sourceHash) {
+      await fsp.rm(target.tempPath, { force: true })
+      destination.result.failed.push({
+        path: this.file.path,
+        code: 'VERIFY_MISMATCH',
+        reason: 'The copy read back differs from the card: the drive may be failing',
+      })
+      return
+    }
+    await fsp.rename(target.tempPath, target.finalPath)
+    const mtime = new Date(this.file.mtimeMs)
+    await fsp.utimes(target.finalPath, mtime, mtime)
+    // Without verification nothing is recorded: the manifest lists verified copies only.
+    if (this.options.verify) {
+      await destination.writer?.append({
+        path: this.file.path,
+        size: this.size,
+        mtimeMs: this.file.mtimeMs,
+        hash: this.sourceHash,
+        algorithm: HASH_ALGORITHM,
+        verifiedAt: Date.now(),
+      })
+    }
+    destination.result.copied++
+    destination.result.bytesCopied += this.size
+  }
+
+  /** Judged from the bytes just copied, so a damaged photo is reported without a second read of the card. */
+  flags(): PhotoFlag[] {
+    return isPhotoFile(this.file.path) ? photoFlagsOf(this.size, this.ends.head, this.ends.tail) : []
+  }
+
+  private async discard(targets: Target[]): Promise<void> {
+    await Promise.all(
+      targets.map(async (target) => {
+        await target.handle?.close().catch(() => undefined)
+        target.handle = undefined
+        await fsp.rm(target.tempPath, { force: true }).catch(() => undefined)
+      }),
+    )
+  }
+}
+
+/** A write may take only part of a buffer (a drive filling up); the rest must not be silently dropped. */
+async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
+  let offset = 0
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset)
+    if (bytesWritten === 0) throw Object.assign(new Error('The drive took no more bytes'), { code: 'ENOSPC' })
+    offset += bytesWritten
+  }
+}
+
+export const cancelled = () =>
+  new CompanionError('CANCELLED', 'The backup was cancelled; completed files are kept')
