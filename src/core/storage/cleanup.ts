@@ -1,6 +1,5 @@
 import type { Dirent } from 'node:fs'
 import fsp from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { Catalog, CleanupPlan, FileFailure } from '../../shared/storage.js'
@@ -14,8 +13,6 @@ import {
   isCapturedBefore,
   mostTellingRefusal,
   REFUSAL_MESSAGES,
-  UNSAFE_ROOT_MESSAGES,
-  unsafeCleanupRootReason,
   type CopyEvidence,
   type CopyVerdict,
   type RefusalCode,
@@ -23,6 +20,7 @@ import {
 import { hashFile, hashSourceFile } from './fileHash.js'
 import { manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { resolveInside } from './safety.js'
+import { assertSafeSourceRoot, realpathOr } from './sourceRootSafety.js'
 
 export interface CleanupPlanOptions {
   daysToKeep: number
@@ -220,7 +218,7 @@ async function prepareCleanup(
     )
   }
   const identity = await source.identity()
-  const localRoot = await assertSafeCleanupRoot(identity, options)
+  const localRoot = await assertSafeSourceRoot(source, 'cleanup', options)
   const { cardFolders, unavailable } = await findBackupCardFolders(options.requireBackupAt)
   if (localRoot !== undefined) await assertBackupsOutsideSource(localRoot, cardFolders)
   const backups = await Promise.all(
@@ -401,55 +399,6 @@ async function isSameFileAsSource(
   if (context.localRoot === undefined) return false
   const original = await lstatRegularFile(resolveInside(context.localRoot, filePath))
   return original !== undefined && original.dev === copy.dev && original.ino === copy.ino
-}
-
-/**
- * The root a cleanup would delete under, checked against the rules of cleanupSafety.ts; returns it for a
- * local source. Symlinks are resolved too, so a link to the home folder is refused like the folder itself.
- */
-async function assertSafeCleanupRoot(
-  identity: { id: string; displayRoot: string },
-  options: Pick<CleanupPlanOptions, 'home' | 'systemMountpoints'>,
-): Promise<string | undefined> {
-  const systemMountpoints = options.systemMountpoints ?? ['/']
-  const refuse = (root: string, reason: keyof typeof UNSAFE_ROOT_MESSAGES): never => {
-    throw new CompanionError('UNSAFE_SOURCE_ROOT', UNSAFE_ROOT_MESSAGES[reason](root), {
-      details: { root, reason },
-    })
-  }
-  if (identity.id.startsWith('local:')) {
-    const root = identity.id.slice('local:'.length)
-    const home = options.home ?? os.homedir()
-    const homes = [home, await realpathOr(home)]
-    for (const candidate of new Set([root, await realpathOr(root)])) {
-      for (const homePath of homes) {
-        const reason = unsafeCleanupRootReason(candidate, { home: homePath, systemMountpoints })
-        if (reason) refuse(candidate, reason)
-      }
-    }
-    return root
-  }
-  // A remote box (sftp://user@host/path): its home is /home/<user> on Raspberry Pi OS.
-  let remote: URL
-  try {
-    remote = new URL(identity.displayRoot)
-  } catch {
-    return refuse(identity.displayRoot, 'NOT_ABSOLUTE')
-  }
-  const user = decodeURIComponent(remote.username)
-  const home = user === '' ? undefined : user === 'root' ? '/root' : `/home/${user}`
-  const remoteRoot = decodeURIComponent(remote.pathname) || '/'
-  const reason = unsafeCleanupRootReason(remoteRoot, { home, systemMountpoints: ['/'] })
-  if (reason) refuse(identity.displayRoot, reason)
-  return undefined
-}
-
-async function realpathOr(absolutePath: string): Promise<string> {
-  try {
-    return await fsp.realpath(absolutePath)
-  } catch {
-    return absolutePath
-  }
 }
 
 /**

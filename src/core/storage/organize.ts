@@ -4,6 +4,7 @@ import { CompanionError, describeError, errnoCode } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { parentOf, removeEmptiedFolders } from './cleanup.js'
 import { hashSourceFile } from './fileHash.js'
+import { assertNoBackupInside, assertSafeSourceRoot } from './sourceRootSafety.js'
 import {
   applyJournal,
   LAST_ORGANIZE_JOURNAL,
@@ -17,7 +18,7 @@ import {
   type OrganizeJournal,
 } from './organizeJournal.js'
 
-export interface OrganizeOptions {
+export interface OrganizeOptions extends RootContext {
   by?: OrganizeBy
   dryRun?: boolean
   /** Restores the layout from before the last finished organize of this card. */
@@ -33,9 +34,10 @@ const MAX_SUFFIX = 999
 export async function planOrganize(
   source: PhotoSource,
   catalog: Catalog,
-  options: { by?: OrganizeBy; signal?: AbortSignal } = {},
+  options: { by?: OrganizeBy; signal?: AbortSignal } & RootContext = {},
 ): Promise<OrganizeResult> {
   const by = options.by ?? 'date'
+  await assertMayOrganize(source, options)
   const { journal, skipped } = await buildOrganizeJournal(source, catalog, by, options.signal)
   return resultOf(journal, { dryRun: true, undo: false, done: 0, failed: skipped })
 }
@@ -53,6 +55,7 @@ export async function organizePhotosByDate(
   options: OrganizeOptions = {},
 ): Promise<OrganizeResult> {
   const { by = 'date', dryRun = false, undo = false, signal, onProgress } = options
+  await assertMayOrganize(source, options)
   const recovered = dryRun ? undefined : await recoverOrganize(source, { signal, onProgress })
   if (undo) {
     // The undo this user asked for may be the one a crash interrupted, and recovery just finished it.
@@ -65,6 +68,24 @@ export async function organizePhotosByDate(
   }
   const result = await runJournal(source, journal, { signal, onProgress })
   return { ...result, failed: [...skipped, ...result.failed] }
+}
+
+/** What the root checks need to know about this computer (defaults: os.homedir(), `/`). */
+interface RootContext {
+  home?: string
+  systemMountpoints?: readonly string[]
+}
+
+/**
+ * Organize refuses what cleanup refuses (`/`, system folders and drives, the home folder), and any root that
+ * holds a backup made by this app: moving photos there would rearrange the backup and delete its copies.
+ */
+async function assertMayOrganize(
+  source: PhotoSource,
+  options: RootContext & { signal?: AbortSignal },
+): Promise<void> {
+  await assertSafeSourceRoot(source, 'organize', options)
+  await assertNoBackupInside(source, options.signal)
 }
 
 /**
