@@ -1,3 +1,5 @@
+import type { JobOutcome } from '../shared/jobs.js'
+
 /** Exit codes scripts can rely on; documented in the README. */
 export const EXIT = {
   ok: 0,
@@ -10,3 +12,7 @@ export const EXIT = {
   /** Stopped by Ctrl-C; what was complete is kept. */
   cancelled: 130,
 } as const
+
+/** The exit code of a job that completed, from its outcome (src/shared/jobOutcome.ts). */
+export const exitCodeOfOutcome = (outcome: JobOutcome | undefined): number =>
+  outcome === 'failed' ? EXIT.failed : outcome === 'partial' ? EXIT.partial : EXIT.ok

@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import type { JobContext } from '../core/jobs/index.js'
 import type { StorageManager } from '../core/storage/storageManager.js'
 import { boxOptionsOf } from './boxOptions.js'
+import type { Assessment } from '../shared/jobOutcome.js'
+import { exitCodeOfOutcome } from './exitCodes.js'
 import { exitCodeOfUnfinished } from './jobOutcome.js'
 import { printResult } from './output.js'
 import { runAsJob } from './runAsJob.js'
@@ -10,8 +12,8 @@ import { withManager } from './withManager.js'
 export interface StorageCommandReport<R> {
   /** The text a person reads; `--json` prints the result itself. */
   describe(result: R): string
-  /** 0 when everything asked was done, else EXIT.partial or EXIT.failed from what the result says. */
-  exitCode(result: R): number
+  /** How the run went (src/shared/jobOutcome.ts), as the app's job records it: it gives the exit code. */
+  assess(result: R): Assessment
 }
 
 /**
@@ -29,12 +31,15 @@ export async function runStorageCommand<R>(
   await withManager(
     sourceRef,
     async (manager) => {
-      const job = await runAsJob(label, (context) => operation(manager, context), { quiet: output.json })
+      const job = await runAsJob(label, (context) => operation(manager, context), {
+        quiet: output.json,
+        details: { source: sourceRef, assess: report.assess },
+      })
       const unfinished = exitCodeOfUnfinished(job, output)
       if (unfinished !== undefined) return void (process.exitCode = unfinished)
       const result = job.result as R
       printResult(output, result, () => report.describe(result))
-      process.exitCode = report.exitCode(result)
+      process.exitCode = exitCodeOfOutcome(job.outcome)
     },
     boxOptionsOf(command),
   )

@@ -7,6 +7,7 @@ import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
 import { SettingsStore } from './settings/settingsStore.js'
 import { boxIdOf } from '../shared/boxes.js'
+import { assessBackup, assessCleanup, assessOrganize } from '../shared/jobOutcome.js'
 import { CompanionError } from './errors.js'
 import { trustHostKey, hostKeyStatusOf } from './sources/boxHostKeys.js'
 import { SessionSecretStore, type BoxSecretStore } from './sources/boxSecrets.js'
@@ -93,44 +94,57 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'storage.stats': async ({ source, refresh }) => (await managerFor(source)).getStorageStats({ refresh }),
     'storage.backup': async ({ source, destinations, incremental, verify }) => {
       const manager = await managerFor(source)
-      return jobs.enqueue(`Backup of ${source}`, ({ signal, progress }) =>
-        manager.backupPhotos(destinations, { incremental, verify, signal, onProgress: progress }),
+      return jobs.enqueue(
+        `Backup of ${source}`,
+        ({ signal, progress }) =>
+          manager.backupPhotos(destinations, { incremental, verify, signal, onProgress: progress }),
+        { kind: 'backup', source, assess: assessBackup },
       )
     },
     'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt }) =>
       (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt }),
     'storage.cleanup': async ({ source, daysToKeep, requireBackupAt }) => {
       const manager = await managerFor(source)
-      return jobs.enqueue(`Cleanup of ${source}`, ({ signal, progress }) =>
-        manager.cleanupOldPhotos(daysToKeep, {
-          dryRun: false,
-          requireBackupAt,
-          signal,
-          onProgress: progress,
-        }),
+      return jobs.enqueue(
+        `Cleanup of ${source}`,
+        ({ signal, progress }) =>
+          manager.cleanupOldPhotos(daysToKeep, {
+            dryRun: false,
+            requireBackupAt,
+            signal,
+            onProgress: progress,
+          }),
+        { kind: 'cleanup', source, assess: assessCleanup },
       )
     },
     'storage.organizePlan': async ({ source, by, undo }) =>
       (await managerFor(source)).organizePhotosByDate({ by, undo, dryRun: true }),
     'storage.organize': async ({ source, by, undo }) => {
       const manager = await managerFor(source)
-      return jobs.enqueue(`Organize ${source} by ${by}`, ({ signal, progress }) =>
-        manager.organizePhotosByDate({ by, undo, dryRun: false, signal, onProgress: progress }),
+      return jobs.enqueue(
+        `Organize ${source} by ${by}`,
+        ({ signal, progress }) =>
+          manager.organizePhotosByDate({ by, undo, dryRun: false, signal, onProgress: progress }),
+        { kind: 'organize', source, assess: assessOrganize },
       )
     },
     'photos.processBatch': async ({ source, photos }) => {
       const manager = await managerFor(source)
-      return jobs.enqueue(`Process ${photos.length} photos of ${source}`, async ({ signal, progress }) => {
-        const catalog = await manager.getCatalog({ signal, refresh: true })
-        const byPath = new Map(catalog.photos.map((photo) => [photo.path, photo]))
-        const wanted = photos.map((name) => name.replace(/\\/g, '/').replace(/^\.?\//, ''))
-        progress({ fraction: 1, filesDone: photos.length, filesTotal: photos.length })
-        const result: PhotoBatchResult = {
-          photos: wanted.flatMap((name) => byPath.get(name) ?? []),
-          missing: wanted.filter((name) => !byPath.has(name)),
-        }
-        return result
-      })
+      return jobs.enqueue(
+        `Process ${photos.length} photos of ${source}`,
+        async ({ signal, progress }) => {
+          const catalog = await manager.getCatalog({ signal, refresh: true })
+          const byPath = new Map(catalog.photos.map((photo) => [photo.path, photo]))
+          const wanted = photos.map((name) => name.replace(/\\/g, '/').replace(/^\.?\//, ''))
+          progress({ fraction: 1, filesDone: photos.length, filesTotal: photos.length })
+          const result: PhotoBatchResult = {
+            photos: wanted.flatMap((name) => byPath.get(name) ?? []),
+            missing: wanted.filter((name) => !byPath.has(name)),
+          }
+          return result
+        },
+        { kind: 'processBatch', source },
+      )
     },
     'drives.list': async () => listDrives(),
     'boxes.probeHostKey': async (address) => hostKeyStatusOf(address, knownHostsPath),

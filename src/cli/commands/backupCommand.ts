@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { BackupResult } from '../../shared/storage.js'
-import { EXIT } from '../exitCodes.js'
+import { assessBackup, verifiedOnDrive } from '../../shared/jobOutcome.js'
 import { collectPaths, pathArgument } from './pathArgument.js'
 
 export function registerBackup(program: Command): void {
@@ -13,8 +13,13 @@ export function registerBackup(program: Command): void {
     .requiredOption('--to <dest>', 'backup drive or folder (repeat for several drives)', collectPaths)
     .option('--no-verify', 'skip re-reading the copies (they are then not recorded as verified)')
     .option('--full', 'copy everything again, even files already verified at the destination')
+    .option('--no-wait', 'fail at once when another backup is writing to the same drive, instead of waiting')
     .action(
-      (sourcePath: string, options: { to: string[]; verify: boolean; full?: boolean }, command: Command) =>
+      (
+        sourcePath: string,
+        options: { to: string[]; verify: boolean; full?: boolean; wait: boolean },
+        command: Command,
+      ) =>
         runStorageCommand(
           command,
           sourcePath,
@@ -23,36 +28,55 @@ export function registerBackup(program: Command): void {
             manager.backupPhotos(options.to, {
               incremental: !options.full,
               verify: options.verify,
+              waitForLock: options.wait,
               signal,
               onProgress: progress,
             }),
           {
             describe: describeBackup,
-            exitCode: (result: BackupResult) => {
-              const anyFailure =
-                result.failed.length > 0 || result.destinations.some((d) => d.error || d.failed.length)
-              const allFailed = result.destinations.every((d) => d.error)
-              return allFailed ? EXIT.failed : anyFailure ? EXIT.partial : EXIT.ok
-            },
+            assess: assessBackup,
           },
         ),
     )
 }
 
+/**
+ * What a person reads after a backup. What was not done comes first and is named file by file, and the
+ * counts are of copies verified on each drive, never of files merely found on the card: a summary must not
+ * let a missed photo read as safe.
+ */
 export function describeBackup(result: BackupResult): string {
-  const lines = [
-    `Backed up ${result.filesTotal} files (${prettyBytes(result.bytesTotal)}) in ${(result.durationMs / 1000).toFixed(1)} s`,
-  ]
+  const { outcome, problems } = assessBackup(result)
+  const lines: string[] = []
+  for (const failure of result.failed) lines.push(`Not copied: ${failure.path}: ${failure.reason}`)
   for (const destination of result.destinations) {
+    if (destination.error) lines.push(`Drive stopped: ${destination.error.message}`)
+    for (const failure of destination.failed)
+      lines.push(`Not copied to ${destination.destination}: ${failure.path}: ${failure.reason}`)
+  }
+  const files = `${result.filesTotal} files (${prettyBytes(result.bytesTotal)})`
+  const drives = result.destinations.length === 1 ? 'the drive' : `all ${result.destinations.length} drives`
+  if (!result.verify)
+    lines.push(`Copied without verification (--no-verify): nothing is recorded as backed up`)
+  else if (outcome === 'success')
+    lines.push(`Backup complete: all ${files} of the card are verified on ${drives}`)
+  else lines.push(`Backup INCOMPLETE: ${problems} ${problems === 1 ? 'problem' : 'problems'}, listed above`)
+  for (const destination of result.destinations) {
+    const done = result.verify
+      ? `${verifiedOnDrive(destination)} of ${result.filesTotal} files verified`
+      : `${destination.copied} copied`
+    const parts = [`${destination.copied} copied now`, `${destination.skipped} already verified`]
+    if (destination.moved > 0) parts.push(`${destination.moved} moved to the card's new layout`)
+    const nothingNew = destination.copied + destination.moved === 0 && !destination.error
     lines.push(
-      `  ${destination.cardFolder}: ${destination.copied} copied and verified, ${destination.skipped} already verified` +
-        (destination.error ? ` — STOPPED: ${destination.error.message}` : ''),
+      `  ${destination.cardFolder}: ${done}` +
+        (nothingNew ? ` (nothing new)` : ` (${parts.join(', ')})`) +
+        (destination.error ? ' — STOPPED' : ''),
       `    manifest: ${destination.manifestPath}`,
     )
-    for (const failure of destination.failed) lines.push(`    failed: ${failure.path}: ${failure.reason}`)
   }
-  for (const failure of result.failed) lines.push(`  not copied: ${failure.path}: ${failure.reason}`)
   for (const photo of result.flagged)
-    lines.push(`  copied but damaged (${photo.flags.join(', ')}): ${photo.path}`)
+    lines.push(`  copied but damaged on the card (${photo.flags.join(', ')}): ${photo.path}`)
+  lines.push(`  ${prettyBytes(result.bytesCopied)} written in ${(result.durationMs / 1000).toFixed(1)} s`)
   return lines.join('\n')
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { CleanupPlan } from '../../shared/storage.js'
-import { EXIT } from '../exitCodes.js'
+import { assessCleanup } from '../../shared/jobOutcome.js'
 import { positiveInteger } from './fixtureCommand.js'
 import { collectPaths, pathArgument } from './pathArgument.js'
 
@@ -38,8 +38,7 @@ export function registerCleanup(program: Command): void {
             }),
           {
             describe: describeCleanup,
-            exitCode: (plan: CleanupPlan) =>
-              plan.refused.length > 0 || plan.failed.length > 0 ? EXIT.partial : EXIT.ok,
+            assess: assessCleanup,
           },
         ),
     )

@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import prettyBytes from 'pretty-bytes'
 import type { BackupResult } from '../../shared/storage.js'
-import { EXIT } from '../exitCodes.js'
+import { assessBackup } from '../../shared/jobOutcome.js'
+import { exitCodeOfOutcome } from '../exitCodes.js'
 import { exitCodeOfUnfinished } from '../jobOutcome.js'
 import { printResult } from '../output.js'
 import { runAsJob } from '../runAsJob.js'
@@ -37,14 +38,13 @@ export function registerDemo(program: Command): void {
           const job = await runAsJob(
             'Backup',
             ({ signal, progress }) => manager.backupPhotos(drive, { signal, onProgress: progress }),
-            { quiet: output.json },
+            { quiet: output.json, details: { kind: 'backup', assess: assessBackup } },
           )
           const code = exitCodeOfUnfinished(job, output)
           if (code !== undefined) return void (process.exitCode = code)
           const result = job.result as BackupResult
           printResult(output, result, () => describeBackup(result))
-          process.exitCode =
-            result.failed.length === 0 && !result.destinations[0]?.error ? EXIT.ok : EXIT.partial
+          process.exitCode = exitCodeOfOutcome(job.outcome)
         })
         if (options.keep && !output.json) process.stdout.write(`Kept ${dir}\n`)
       } finally {

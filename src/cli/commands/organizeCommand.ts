@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { runStorageCommand } from '../runStorageCommand.js'
 import { Option } from 'commander'
 import type { OrganizeBy, OrganizeResult } from '../../shared/storage.js'
-import { EXIT } from '../exitCodes.js'
+import { assessOrganize } from '../../shared/jobOutcome.js'
 import { pathArgument } from './pathArgument.js'
 
 export function registerOrganize(program: Command): void {
@@ -33,7 +33,7 @@ export function registerOrganize(program: Command): void {
             }),
           {
             describe: describeOrganize,
-            exitCode: (result: OrganizeResult) => (result.failed.length > 0 ? EXIT.partial : EXIT.ok),
+            assess: assessOrganize,
           },
         ),
     )

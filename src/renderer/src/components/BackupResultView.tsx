@@ -1,11 +1,24 @@
+import { assessBackup, verifiedOnDrive } from '../../../shared/jobOutcome.js'
 import type { BackupResult } from '../../../shared/storage.js'
 import { formatBytes } from '../format.js'
 
 /** What a finished backup did, per drive: verified copies, what was already there, what failed and why. */
 export function BackupResultView({ result }: { result: BackupResult }) {
+  const { outcome, problems } = assessBackup(result)
   return (
     <section className="panel" aria-label="Backup result" data-testid="backup-result">
       <h2>Result</h2>
+      {outcome === 'success' && result.verify ? (
+        <p data-testid="backup-outcome">
+          Complete: all {result.filesTotal} files of the card are verified on every drive.
+        </p>
+      ) : (
+        <p className="error" role="alert" data-testid="backup-outcome">
+          {result.verify
+            ? `Incomplete: ${problems} ${problems === 1 ? 'problem' : 'problems'}, listed below. Do not clear the card yet.`
+            : 'Copied without verification: nothing is recorded as backed up.'}
+        </p>
+      )}
       <p>
         {result.filesTotal} files ({formatBytes(result.bytesTotal)}) on the card,{' '}
         {formatBytes(result.bytesCopied)} copied in {(result.durationMs / 1000).toFixed(1)} s.
@@ -23,7 +36,12 @@ export function BackupResultView({ result }: { result: BackupResult }) {
               </p>
             ) : null}
             <p data-testid="verified-counts">
-              {destination.copied} copied and verified, {destination.skipped} already verified there
+              {verifiedOnDrive(destination)} of {result.filesTotal} files verified there:{' '}
+              {destination.copied + destination.moved === 0 && !destination.error
+                ? 'nothing new'
+                : `${destination.copied} copied and verified`}
+              , {destination.skipped} already verified
+              {destination.moved > 0 ? `, ${destination.moved} moved to the card's new layout` : ''}
               {destination.failed.length > 0 ? `, ${destination.failed.length} failed` : ''}
             </p>
             <p className="muted">
@@ -45,7 +63,7 @@ export function BackupResultView({ result }: { result: BackupResult }) {
       </ul>
       {result.failed.length > 0 ? (
         <div className="warning">
-          {result.failed.length} files could not be read from the card:
+          {result.failed.length} files or folders could not be read from the card:
           <ul className="failures">
             {result.failed.slice(0, 50).map((failure) => (
               <li key={failure.path}>

@@ -27,6 +27,13 @@ function JobRow({ id }: { id: string }) {
           {job.name}
         </span>
         <span className={`status status-${job.status}`}>{job.status}</span>
+        {job.outcome && job.outcome !== 'success' ? (
+          // A completed job that missed files or drives must never read as plainly done.
+          <span className={`status status-${job.outcome}`} data-testid="job-outcome">
+            {job.outcome === 'failed' ? 'nothing done' : 'incomplete'}: {job.problems ?? 0}{' '}
+            {job.problems === 1 ? 'problem' : 'problems'}
+          </span>
+        ) : null}
         <span className="muted">{new Date(job.createdAt).toLocaleString()}</span>
         <span className="muted">{formatDuration(job.startedAt, job.finishedAt)}</span>
         {isActive ? (

@@ -14,7 +14,8 @@ export function startCompanionSync(): () => void {
     useJobsStore.getState().apply(event.payload)
     const justFinished = event.payload.status === 'completed' && before?.status !== 'completed'
     const selected = useSourcesStore.getState().selected
-    if (justFinished && selected && !event.payload.name.startsWith('Backup')) {
+    // A backup only reads the card; everything else may have changed it.
+    if (justFinished && selected && event.payload.kind !== 'backup') {
       void useSourcesStore.getState().loadStats(selected, true)
     }
   })
