@@ -94,6 +94,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'storage.stats': async ({ source, refresh }) => (await managerFor(source)).getStorageStats({ refresh }),
     'storage.backup': async ({ source, destinations, incremental, verify }) => {
       const manager = await managerFor(source)
+      await manager.checkBackupDestinations(destinations)
       return jobs.enqueue(
         `Backup of ${source}`,
         ({ signal, progress }) =>

@@ -48,7 +48,8 @@ describe('job history across a SIGKILL', () => {
         if (kind === 'done') reportedDone.set(id as string, Number(n))
         else if (kind === 'running') reportedRunning.push(id as string)
       }
-      const queue = await JobQueue.open({ historyPath })
+      // As in the child: a bound no run reaches, so every job reported done must still be there.
+      const queue = await JobQueue.open({ historyPath, maxFinishedJobs: 100_000 })
       for (const [id, n] of reportedDone) {
         expect(queue.getJob(id)).toMatchObject({ status: 'completed', result: { n } })
       }
@@ -57,7 +58,7 @@ describe('job history across a SIGKILL', () => {
       const extra = queue.enqueue('after crash', async () => round)
       await queue.waitFor(extra.id)
       await queue.close()
-      const reread = await JobQueue.open({ historyPath })
+      const reread = await JobQueue.open({ historyPath, maxFinishedJobs: 100_000 })
       expect(reread.getJob(extra.id)?.result).toBe(round)
       await reread.close()
     }

@@ -259,3 +259,65 @@ describe('serve: the REST routes of the original web app', () => {
     })
   })
 })
+
+describe('serve: a backup script can tell a partial backup from a complete one', () => {
+  it('a backup that missed a drive completes with outcome partial and a problem count, in every route', async () => {
+    const drive = path.join(dir, 'DRIVE-PARTIAL')
+    await fsp.mkdir(drive)
+    // A second drive the run cannot write to: where the card's folder would go, a file already stands.
+    const broken = path.join(dir, 'DRIVE-BROKEN')
+    await fsp.mkdir(broken)
+    await fsp.writeFile(path.join(broken, 'adeptTurca_CARD'), 'not a folder')
+    const response = await post('/api/commands/storage.backup', {
+      source: card,
+      destinations: [drive, broken],
+    })
+    const started = ((await response.json()) as { value: JobSnapshot }).value
+    const final = await waitForJob(started.id)
+    expect(final).toMatchObject({
+      kind: 'backup',
+      source: card,
+      status: 'completed',
+      outcome: 'partial',
+      problems: 1,
+    })
+
+    const rest = (await (
+      await fetch(`${base}/api/jobs/${started.id}`, { headers: bearer })
+    ).json()) as Record<string, unknown>
+    expect(rest).toMatchObject({ status: 'completed', outcome: 'partial', problems: 1 })
+    const viaContract = (await (await post('/api/commands/jobs.get', { id: started.id })).json()) as {
+      value: JobSnapshot
+    }
+    expect(viaContract.value).toMatchObject({ outcome: 'partial', problems: 1 })
+
+    const complete = (
+      (await (
+        await post('/api/commands/storage.backup', { source: card, destinations: [drive] })
+      ).json()) as {
+        value: JobSnapshot
+      }
+    ).value
+    expect(await waitForJob(complete.id)).toMatchObject({
+      status: 'completed',
+      outcome: 'success',
+      problems: 0,
+    })
+  })
+
+  it('refuses a system folder or the system drive root as a destination at once, with 422 and the reason', async () => {
+    for (const destination of ['/etc', '/']) {
+      const before = await fsp.readdir(destination)
+      const refused = await post('/api/storage/backup/external', { device_path: destination })
+      expect(refused.status).toBe(422)
+      expect(await refused.json()).toMatchObject({ error: { code: 'UNSAFE_DESTINATION' } })
+      const viaContract = await post('/api/commands/storage.backup', {
+        source: card,
+        destinations: [destination],
+      })
+      expect(viaContract.status).toBe(422)
+      expect(await fsp.readdir(destination)).toEqual(before)
+    }
+    expect(companion.jobs.listJobs().filter((job) => job.status === 'failed')).toEqual([])
+  })
+})

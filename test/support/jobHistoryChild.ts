@@ -5,7 +5,9 @@ import { JobQueue } from '../../src/core/jobs/index.js'
 const historyPath = process.argv[2]
 if (!historyPath) throw new Error('usage: jobHistoryChild <historyPath>')
 
-const queue = await JobQueue.open({ historyPath, concurrency: 4 })
+// Far above the few thousand jobs a test run makes: this is about surviving kills, not about the bound
+// (jobHistoryCompaction.test.ts kills a bounded history).
+const queue = await JobQueue.open({ historyPath, concurrency: 4, maxFinishedJobs: 100_000 })
 for (let i = 0; i < 2; i++) {
   const job = queue.enqueue(
     `forever ${i}`,

@@ -9,8 +9,8 @@ import { EXIT } from '../exitCodes.js'
 import { newAccessToken } from '../serve/accessToken.js'
 import { defaultServeDataDir } from '../serve/serveDataDir.js'
 import { packageRoot } from '../packageRoot.js'
+import { collectPaths, pathArgument } from './pathArgument.js'
 
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 const port = (value: string): number => {
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
@@ -44,15 +44,29 @@ export function registerServe(program: Command): void {
     .option(
       '--source <ref>',
       'card or folder path, sftp:// address or box:<id> to offer (repeat for several); the first is the REST default',
-      collect,
+      collectPaths,
       [],
     )
     .option('--token <token>', 'access token (default: $CREATUREBOX_TOKEN, else a random one)')
-    .option('--data-dir <dir>', 'where settings and job history are kept', defaultServeDataDir())
-    .option('--ui <dir>', 'built renderer to serve', builtRendererDir())
+    .option(
+      '--data-dir <dir>',
+      'where settings and job history are kept',
+      pathArgument,
+      defaultServeDataDir(),
+    )
+    .option('--ui <dir>', 'built renderer to serve', pathArgument, builtRendererDir())
     .action(async (options: ServeOptions, command: Command) => {
       const global = command.optsWithGlobals<{ json: boolean }>()
       const token = options.token ?? process.env['CREATUREBOX_TOKEN'] ?? newAccessToken()
+      // A browser sends the token as `Authorization: Bearer <token>`, which cannot carry whitespace: a blank
+      // token, or one with spaces, would start a companion that refuses every request.
+      if (/\s/.test(token) || token === '') {
+        command.error(
+          'error: the access token is blank or contains spaces; give one of at least 16 characters without ' +
+            'spaces (or leave out --token and CREATUREBOX_TOKEN for a random one)',
+          { exitCode: EXIT.usage },
+        )
+      }
       if (token.length < 16) {
         command.error('error: the access token must be at least 16 characters', { exitCode: EXIT.usage })
       }

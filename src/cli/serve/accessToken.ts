@@ -40,7 +40,13 @@ export const tokenCookieName = (request: IncomingMessage): string =>
 function cookieValue(request: IncomingMessage, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(rest.join('='))
+    if (key !== name) continue
+    try {
+      return decodeURIComponent(rest.join('='))
+    } catch {
+      // A malformed escape is not a token serve set (it sets it encoded): skip it, so a request carrying
+      // only that is unauthenticated (401) instead of failing in the decoder (500).
+    }
   }
   return undefined
 }

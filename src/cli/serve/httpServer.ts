@@ -109,7 +109,7 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       return sendText(response, 503, 'The UI is not built: run `npm run build`, then start serve again.')
     }
     const filePath = resolveStaticPath(options.rendererDir, url.pathname)
-    if (filePath && (await sendStaticFile(request, response, filePath, method))) return
+    if (filePath && (await sendStaticFile(request, response, options.rendererDir, filePath, method))) return
     sendText(response, 404, 'Not found')
   }
 

@@ -37,36 +37,61 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return resolved.startsWith(base + path.sep) ? resolved : undefined
 }
 
-/** Streams a file of the built UI; false when there is no such file (the caller answers 404). */
+/**
+ * Opens a file only when its real path, symlinks resolved, is inside the real `root`: a link in the UI
+ * folder pointing elsewhere (`ln -s ~ out/renderer/home`) must not hand out the user's files. The checked
+ * path is opened with O_NOFOLLOW and then read through that handle, so what is served is what was checked.
+ */
+async function openInside(root: string, filePath: string): Promise<fsp.FileHandle | undefined> {
+  const [realRoot, realFile] = await Promise.all([fsp.realpath(root), fsp.realpath(filePath)]).catch(() => [])
+  if (!realRoot || !realFile || !realFile.startsWith(realRoot + path.sep)) return undefined
+  // O_NOFOLLOW does not exist on Windows; there the realpath check alone applies.
+  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0)
+  return fsp.open(realFile, flags).catch(() => undefined)
+}
+
+/**
+ * Streams a file of the built UI (`filePath` from resolveStaticPath under `root`); false when there is no
+ * such file inside the UI folder (the caller answers 404).
+ */
 export async function sendStaticFile(
   request: IncomingMessage,
   response: ServerResponse,
+  root: string,
   filePath: string,
   method: 'GET' | 'HEAD',
 ): Promise<boolean> {
-  const stat = await fsp.stat(filePath).catch(() => undefined)
-  if (!stat?.isFile()) return false
-  const contentType = CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream'
-  // The UI's script is large and a box's Wi-Fi is slow: text compresses to about a quarter.
-  const isGzipped = isText(contentType) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
-  const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`)
-  response.writeHead(200, {
-    'Content-Type': contentType,
-    ...(isGzipped ? { 'Content-Encoding': 'gzip' } : { 'Content-Length': stat.size }),
-    Vary: 'Accept-Encoding',
-    // Vite names assets by content hash, so they never change; the page itself must always be fresh.
-    'Cache-Control': isHashedAsset ? 'private, max-age=31536000, immutable' : 'no-store',
-  })
-  if (method === 'HEAD') {
-    response.end()
+  const file = await openInside(root, filePath)
+  if (!file) return false
+  let stream: fs.ReadStream | undefined
+  try {
+    const stat = await file.stat()
+    if (!stat.isFile()) return false
+    const contentType = CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream'
+    // The UI's script is large and a box's Wi-Fi is slow: text compresses to about a quarter.
+    const isGzipped = isText(contentType) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+    const isHashedAsset = filePath.includes(`${path.sep}assets${path.sep}`)
+    response.writeHead(200, {
+      'Content-Type': contentType,
+      ...(isGzipped ? { 'Content-Encoding': 'gzip' } : { 'Content-Length': stat.size }),
+      Vary: 'Accept-Encoding',
+      // Vite names assets by content hash, so they never change; the page itself must always be fresh.
+      'Cache-Control': isHashedAsset ? 'private, max-age=31536000, immutable' : 'no-store',
+    })
+    if (method === 'HEAD') {
+      response.end()
+      return true
+    }
+    stream = file.createReadStream()
+    await (isGzipped ? pipeline(stream, zlib.createGzip(), response) : pipeline(stream, response)).catch(() =>
+      // The browser went away mid-file; nothing to answer to.
+      response.destroy(),
+    )
     return true
+  } finally {
+    // A read stream closes the handle when it ends or fails; without one it is closed here.
+    if (!stream) await file.close()
   }
-  const file = fs.createReadStream(filePath)
-  await (isGzipped ? pipeline(file, zlib.createGzip(), response) : pipeline(file, response)).catch(() =>
-    // The browser went away mid-file; nothing to answer to.
-    response.destroy(),
-  )
-  return true
 }
 
 const isText = (contentType: string) =>

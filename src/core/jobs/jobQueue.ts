@@ -7,7 +7,7 @@ import {
   type JobStatus,
 } from '../../shared/jobs.js'
 import { describeError, isCompanionError } from '../errors.js'
-import { JobHistory } from './jobHistory.js'
+import { DEFAULT_MAX_FINISHED_JOBS, JobHistory, finishedBeyond } from './jobHistory.js'
 import { SpeedMeter } from './jobSpeed.js'
 
 export interface JobContext {
@@ -28,6 +28,8 @@ export interface JobQueueOptions {
   /** Milliseconds between two progress events of one job; status changes are never delayed. */
   progressIntervalMs?: number
   now?: () => number
+  /** Finished jobs kept (newest first), in memory and in the history; unfinished ones are always kept. */
+  maxFinishedJobs?: number
 }
 
 interface Entry {
@@ -55,6 +57,7 @@ export class JobQueue {
   private readonly concurrency: number
   private readonly progressIntervalMs: number
   private readonly now: () => number
+  private readonly maxFinishedJobs: number
 
   private constructor(
     options: JobQueueOptions,
@@ -64,6 +67,7 @@ export class JobQueue {
     this.concurrency = Math.max(1, options.concurrency ?? 2)
     this.progressIntervalMs = options.progressIntervalMs ?? 100
     this.now = options.now ?? Date.now
+    this.maxFinishedJobs = options.maxFinishedJobs ?? DEFAULT_MAX_FINISHED_JOBS
     for (const job of restored) this.entries.set(job.id, this.newEntry(job))
   }
 
@@ -71,7 +75,7 @@ export class JobQueue {
   static async open(options: JobQueueOptions = {}): Promise<JobQueue> {
     const now = (options.now ?? Date.now)()
     if (!options.historyPath) return new JobQueue(options, undefined, [])
-    const { history, jobs } = await JobHistory.open(options.historyPath, now)
+    const { history, jobs } = await JobHistory.open(options.historyPath, now, options.maxFinishedJobs)
     return new JobQueue(options, history, jobs)
   }
 
@@ -252,6 +256,13 @@ export class JobQueue {
     // The job counts as finished for waiters only once its final state is on disk.
     void this.persist(final).finally(() => entry.settle(final))
     this.publish(entry)
+    this.forgetOldFinished()
+  }
+
+  /** The history's bound in memory too: a long-running `serve` must not keep every result it ever made. */
+  private forgetOldFinished(): void {
+    const snapshots = [...this.entries.values()].map((entry) => entry.snapshot)
+    for (const job of finishedBeyond(snapshots, this.maxFinishedJobs)) this.entries.delete(job.id)
   }
 
   private async persist(job: JobSnapshot): Promise<void> {

@@ -53,8 +53,53 @@ export async function openDestinations(
   roots: readonly string[],
   options: OpenDestinationsOptions,
 ): Promise<Destination[]> {
+  const checked = await checkDestinations(roots, options)
+  const destinations: Destination[] = []
+  try {
+    for (const entry of checked) {
+      const cardFolder = path.join(entry.root, options.folderName)
+      const destination: Destination = {
+        root: entry.root,
+        device: entry.device ?? -1,
+        cardFolder,
+        manifest: new Map(),
+        dead: false,
+        result: emptyResult(entry.root, cardFolder),
+      }
+      destinations.push(destination)
+      if (entry.missing) {
+        destination.dead = true
+        destination.result.error = { code: entry.missing.code, message: entry.missing.message }
+        continue
+      }
+      await openCardFolder(destination, options)
+    }
+  } catch (error) {
+    await closeDestinations(destinations)
+    throw error
+  }
+  return destinations
+}
+
+export interface CheckedDestination {
+  root: string
+  real?: string
+  device?: number
+  /** Set for a drive that is not there. */
+  missing?: CompanionError
+}
+
+/**
+ * The checks that need no write: throws for a request that must be refused as a whole, and lists each
+ * distinct drive (a missing one marked). Run again when the job starts; run early too so an API or UI
+ * caller hears of a refusal at once instead of from a failed job.
+ */
+export async function checkDestinations(
+  roots: readonly string[],
+  options: Pick<OpenDestinationsOptions, 'sourceRoot' | 'systemMountpoints'>,
+): Promise<CheckedDestination[]> {
   const realSource = options.sourceRoot ? await fsp.realpath(options.sourceRoot) : undefined
-  const checked: { root: string; real?: string; device?: number; missing?: CompanionError }[] = []
+  const checked: CheckedDestination[] = []
   const seen = new Set<string>()
   for (const given of roots) {
     if (given.trim() === '') {
@@ -96,32 +141,7 @@ export async function openDestinations(
   }
   const firstMissing = checked.find((entry) => entry.missing)?.missing
   if (firstMissing && checked.every((entry) => entry.missing)) throw firstMissing
-
-  const destinations: Destination[] = []
-  try {
-    for (const entry of checked) {
-      const cardFolder = path.join(entry.root, options.folderName)
-      const destination: Destination = {
-        root: entry.root,
-        device: entry.device ?? -1,
-        cardFolder,
-        manifest: new Map(),
-        dead: false,
-        result: emptyResult(entry.root, cardFolder),
-      }
-      destinations.push(destination)
-      if (entry.missing) {
-        destination.dead = true
-        destination.result.error = { code: entry.missing.code, message: entry.missing.message }
-        continue
-      }
-      await openCardFolder(destination, options)
-    }
-  } catch (error) {
-    await closeDestinations(destinations)
-    throw error
-  }
-  return destinations
+  return checked
 }
 
 async function openCardFolder(destination: Destination, options: OpenDestinationsOptions): Promise<void> {

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
-import type { Catalog, CleanupPlan, FileFailure } from '../../shared/storage.js'
+import type { Catalog, CatalogPhoto, CleanupPlan, FileFailure } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import {
@@ -175,6 +175,10 @@ export async function removeEmptiedFolders(
   return { removed, failed }
 }
 
+/** `path` is inside `folder`, `''` being the root that holds everything (relative paths with `/`). */
+const isAtOrBelow = (filePath: string, folder: string): boolean =>
+  folder === '' || filePath.startsWith(`${folder}/`)
+
 export const parentOf = (relativePath: string): string =>
   relativePath.includes('/') ? relativePath.slice(0, relativePath.lastIndexOf('/')) : ''
 
@@ -241,7 +245,23 @@ async function prepareCleanup(
     failed: [],
     removedFolders: [],
   }
-  const candidates = catalog.photos.filter((photo) => isCapturedBefore(photo.capturedAt, cutoff))
+  const old = catalog.photos.filter((photo) => isCapturedBefore(photo.capturedAt, cutoff))
+  // A folder that could not be listed may hold what the listing beside it is missing (sidecars, a newer
+  // copy): nothing under its parent is deleted on the strength of that partial listing.
+  const unlisted = (catalog.unreadable ?? []).filter((failure) => failure.code === 'FOLDER_UNREADABLE')
+  const besideUnlisted = (photo: CatalogPhoto) =>
+    unlisted.find((failure) => isAtOrBelow(photo.path, parentOf(failure.path)))
+  const candidates: CatalogPhoto[] = []
+  for (const photo of old) {
+    const blocker = besideUnlisted(photo)
+    if (!blocker) candidates.push(photo)
+    else
+      plan.refused.push({
+        path: photo.path,
+        reason: `the folder ${blocker.path} beside it could not be read, so the card's listing is incomplete there`,
+        code: 'PARTIAL_LISTING',
+      })
+  }
   for (const [index, photo] of candidates.entries()) {
     throwIfCancelled(signal)
     onProgress?.({

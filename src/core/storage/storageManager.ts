@@ -11,9 +11,11 @@ import type {
 } from '../../shared/storage.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import { backupFiles } from './backup.js'
+import { checkDestinations } from './backupDestinations.js'
 import { buildCatalog, catalogFingerprint, listCardFiles } from './catalog.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
+import { assertSafeSourceRoot } from './sourceRootSafety.js'
 import { computeStorageStats } from './storageStats.js'
 import { listDrives } from './drives.js'
 import { systemMountpoints } from '../../shared/driveConstraints.js'
@@ -82,6 +84,17 @@ export class StorageManager {
     })
   }
 
+  /**
+   * Refuses at once what the backup job would refuse at its start (a system folder, a folder on the card,
+   * no drive there at all), so that a caller hears of it before a job is queued.
+   */
+  async checkBackupDestinations(destinations: string[]): Promise<void> {
+    await checkDestinations(destinations, {
+      sourceRoot: this.source.features.localRoot,
+      systemMountpoints: await this.systemMountpoints(),
+    })
+  }
+
   /** The laptop's own drives: never a card to clean or organize, never the root of a backup. */
   private async systemMountpoints(): Promise<string[]> {
     return ['/', ...systemMountpoints(await listDrives().catch(() => []))]
@@ -91,6 +104,8 @@ export class StorageManager {
     daysToKeep: number,
     options: OperationOptions & { dryRun?: boolean; requireBackupAt?: string[]; now?: Date } = {},
   ): Promise<CleanupPlan> {
+    // Refused before the card is read: listing `/` or a home folder first would take minutes for nothing.
+    await assertSafeSourceRoot(this.source, 'cleanup', { systemMountpoints: await this.systemMountpoints() })
     const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
     try {
       return await cleanupOldPhotos(this.source, catalog, daysToKeep, {
@@ -106,6 +121,7 @@ export class StorageManager {
   async organizePhotosByDate(
     options: OperationOptions & { by?: OrganizeBy; dryRun?: boolean; undo?: boolean } = {},
   ): Promise<OrganizeResult> {
+    await assertSafeSourceRoot(this.source, 'organize', { systemMountpoints: await this.systemMountpoints() })
     const catalog = await this.getCatalog({ signal: options.signal, refresh: true })
     try {
       return await organizePhotosByDate(this.source, catalog, {
