@@ -118,6 +118,8 @@ async function jobStatus(response: ServerResponse, id: string, context: SeedRout
     return {
       id: job.id,
       status: job.status,
+      // A completed job may still have missed files or drives: scripts test this, not the status.
+      ...(job.outcome ? { outcome: job.outcome, problems: job.problems ?? 0 } : {}),
       progress: job.progress,
       result: job.status === 'completed' ? job.result : null,
       ...(job.error ? { error: job.error } : {}),

@@ -6,6 +6,8 @@ import {
   type JobSnapshot,
   type JobStatus,
 } from '../../shared/jobs.js'
+import type { Assessment } from '../../shared/jobOutcome.js'
+import type { JobKind } from '../../shared/jobs.js'
 import { describeError, isCompanionError } from '../errors.js'
 import { DEFAULT_MAX_FINISHED_JOBS, JobHistory, finishedBeyond } from './jobHistory.js'
 import { SpeedMeter } from './jobSpeed.js'
@@ -17,6 +19,14 @@ export interface JobContext {
 
 /** A long operation; its resolved value becomes the job's result and must be JSON-serialisable. */
 export type JobTask<T = unknown> = (context: JobContext) => Promise<T>
+
+/** What a job is, beyond its display name: a typed kind and source, and how to judge its result. */
+export interface JobDetails<T = unknown> {
+  kind?: JobKind
+  source?: string
+  /** Judges a result (src/shared/jobOutcome.ts); without it a completed job is a success. */
+  assess?: (result: T) => Assessment
+}
 
 export type Job = JobSnapshot
 export type JobListener = (job: JobSnapshot) => void
@@ -42,6 +52,7 @@ interface Entry {
   lastPublishedAt: number
   settled: Promise<JobSnapshot>
   settle: (job: JobSnapshot) => void
+  assess?: (result: unknown) => Assessment
 }
 
 /**
@@ -84,16 +95,19 @@ export class JobQueue {
     return new JobQueue(options, undefined, [])
   }
 
-  enqueue<T>(name: string, task: JobTask<T>): Job {
+  enqueue<T>(name: string, task: JobTask<T>, details: JobDetails<T> = {}): Job {
     if (this.closed) throw new Error('The job queue is closed')
     const entry = this.newEntry({
       id: randomUUID(),
       name,
+      ...(details.kind ? { kind: details.kind } : {}),
+      ...(details.source ? { source: details.source } : {}),
       status: 'queued',
       progress: {},
       createdAt: this.now(),
     })
     entry.task = task as JobTask
+    entry.assess = details.assess as ((result: unknown) => Assessment) | undefined
     this.entries.set(entry.snapshot.id, entry)
     this.waiting.push(entry)
     const queued = { ...entry.snapshot }
@@ -214,7 +228,16 @@ export class JobQueue {
         progress: (update) => this.onProgress(entry, update),
       })
       if (signal.aborted) this.finish(entry, this.closed ? interrupted() : { status: 'cancelled' })
-      else this.finish(entry, { status: 'completed', result, progress: completedProgress(entry) })
+      else {
+        const { outcome, problems } = entry.assess?.(result) ?? { outcome: 'success', problems: 0 }
+        this.finish(entry, {
+          status: 'completed',
+          outcome,
+          problems,
+          result,
+          progress: completedProgress(entry),
+        })
+      }
     } catch (error) {
       if (signal.aborted) this.finish(entry, this.closed ? interrupted() : { status: 'cancelled' })
       else this.finish(entry, { status: 'failed', error: toJobError(error) })

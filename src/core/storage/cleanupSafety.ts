@@ -96,7 +96,8 @@ export const isUnsafeCleanupRoot = (rootAbs: string, context: CleanupRootContext
 export type RootAction = 'cleanup' | 'organize'
 
 export const UNSAFE_ROOT_MESSAGES: Record<UnsafeRootReason, (root: string, action: RootAction) => string> = {
-  NOT_ABSOLUTE: (root, action) => `${capitalised(action)} needs the full path of the card, not ${JSON.stringify(root)}`,
+  NOT_ABSOLUTE: (root, action) =>
+    `${capitalised(action)} needs the full path of the card, not ${JSON.stringify(root)}`,
   SYSTEM_FOLDER: (root, action) =>
     `${root} is a folder of the operating system: ${action} never changes anything there`,
   SYSTEM_MOUNTPOINT: (root, action) =>
