@@ -268,7 +268,10 @@ describe('a destination that fills up', () => {
           if (filled) return
           filled = true
           const free = fs.statfsSync(small)
-          fs.writeFileSync(path.join(small, 'other-program'), Buffer.alloc(free.bavail * free.bsize - 300_000))
+          fs.writeFileSync(
+            path.join(small, 'other-program'),
+            Buffer.alloc(free.bavail * free.bsize - 300_000),
+          )
         }
         const result = await backupFiles(source, files, [small, driveA], {
           deviceName: 'adeptTurca',
