@@ -43,7 +43,8 @@ test('cleanup shows its dry-run plan, refuses a photo without a backup, and dele
   expect(await listFiles(card)).toEqual([...before, late].sort())
 
   await page.getByRole('button', { name: new RegExp(`^Delete ${photos.length} photos`) }).click()
-  await expect(page.getByTestId('job-status')).toHaveText('Done')
+  // The photo kept for lack of a backup is a problem the user must see, not a plain "Done".
+  await expect(page.getByTestId('job-status')).toHaveText('Incomplete (1 problem)')
   await expect(page.getByTestId('cleanup-result')).toContainText(`Deleted ${photos.length} photos`)
   await saveScreen(page, testInfo, 'cleanup-done')
 

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { isFinishedStatus } from '../../../shared/jobs.js'
+import { isFinishedStatus, type JobSnapshot } from '../../../shared/jobs.js'
 import { formatBytes, formatPercent, formatSeconds, formatSpeed } from '../format.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { ErrorMessage } from './ErrorMessage.js'
@@ -14,6 +14,13 @@ const STATUS_TEXT = {
   cancelled: 'Cancelled',
   interrupted: 'Interrupted (the companion stopped)',
 } as const
+
+/** A completed job that missed files or drives says so in its status: "Done" would overstate it. */
+function statusText(job: JobSnapshot): string {
+  if (job.status !== 'completed' || !job.outcome || job.outcome === 'success') return STATUS_TEXT[job.status]
+  const problems = `${job.problems ?? 0} ${job.problems === 1 ? 'problem' : 'problems'}`
+  return job.outcome === 'failed' ? `Nothing done (${problems})` : `Incomplete (${problems})`
+}
 
 /** One term and its value in the panel's figures. */
 function Figure({ term, children }: { term: string; children: ReactNode }) {
@@ -39,8 +46,8 @@ export function JobProgressPanel({ jobId, label }: { jobId: string; label: strin
     <section className="panel job-panel" aria-label={`${label} progress`} data-status={job.status}>
       <div className="job-panel-head">
         <strong>{label}</strong>
-        <span className={`status status-${job.status}`} data-testid="job-status">
-          {STATUS_TEXT[job.status]}
+        <span className={`status status-${job.outcome ?? job.status}`} data-testid="job-status">
+          {statusText(job)}
         </span>
         <span className="percent" data-testid="job-percent">
           {formatPercent(fraction)}
