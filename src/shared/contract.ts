@@ -5,6 +5,7 @@ import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
 import {
   CleanupPlanSchema,
+  DEFAULT_ORGANIZE_BY,
   DriveSchema,
   OrganizeBySchema,
   OrganizeResultSchema,
@@ -71,7 +72,7 @@ const CleanupInputSchema = z.object({
 })
 const OrganizeInputSchema = z.object({
   source: SourceRefSchema,
-  by: OrganizeBySchema.default('night'),
+  by: OrganizeBySchema.default(DEFAULT_ORGANIZE_BY),
   undo: z.boolean().default(false),
 })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { OrganizeBySchema } from './storage.js'
+import { DEFAULT_ORGANIZE_BY, OrganizeBySchema } from './storage.js'
 
 /**
  * What the user set up and expects to find again: the folders and boxes they added, the drives they back
@@ -42,7 +42,7 @@ const BoxListSchema = z.array(ConfiguredBoxSchema)
 export const PreferencesSchema = z.object({
   theme: preferenceFields.theme.default('system'),
   daysToKeep: preferenceFields.daysToKeep.default(30),
-  organizeBy: preferenceFields.organizeBy.default('night'),
+  organizeBy: preferenceFields.organizeBy.default(DEFAULT_ORGANIZE_BY),
   verifyBackups: preferenceFields.verifyBackups.default(true),
 })
 export type Preferences = z.infer<typeof PreferencesSchema>

@@ -147,6 +147,8 @@ export type CleanupPlan = z.infer<typeof CleanupPlanSchema>
 
 export const OrganizeBySchema = z.enum(['date', 'night'])
 export type OrganizeBy = z.infer<typeof OrganizeBySchema>
+/** Researchers count by night (noon to noon), so that is what organize does unless told otherwise. */
+export const DEFAULT_ORGANIZE_BY: OrganizeBy = 'night'
 
 export const OrganizeMoveSchema = z.object({
   from: z.string(),

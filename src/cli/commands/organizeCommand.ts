@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { runStorageCommand } from '../runStorageCommand.js'
 import { Option } from 'commander'
-import type { OrganizeBy, OrganizeResult } from '../../shared/storage.js'
+import { DEFAULT_ORGANIZE_BY, type OrganizeBy, type OrganizeResult } from '../../shared/storage.js'
 import { assessOrganize } from '../../shared/jobOutcome.js'
 import { pathArgument } from './pathArgument.js'
 
@@ -13,7 +13,7 @@ export function registerOrganize(program: Command): void {
     .addOption(
       new Option('--by <kind>', 'folder per calendar date or per night')
         .choices(['date', 'night'])
-        .default('date'),
+        .default(DEFAULT_ORGANIZE_BY),
     )
     .option('--dry-run', 'show the moves, move nothing')
     .option('--undo', 'restore the layout from before the last organize')

@@ -1,5 +1,12 @@
 import type { JobProgressUpdate } from '../../shared/jobs.js'
-import type { Catalog, CatalogPhoto, FileFailure, OrganizeBy, OrganizeResult } from '../../shared/storage.js'
+import {
+  DEFAULT_ORGANIZE_BY,
+  type Catalog,
+  type CatalogPhoto,
+  type FileFailure,
+  type OrganizeBy,
+  type OrganizeResult,
+} from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { parentOf, removeEmptiedFolders } from './cleanup.js'
@@ -36,7 +43,7 @@ export async function planOrganize(
   catalog: Catalog,
   options: { by?: OrganizeBy; signal?: AbortSignal } & RootContext = {},
 ): Promise<OrganizeResult> {
-  const by = options.by ?? 'date'
+  const by = options.by ?? DEFAULT_ORGANIZE_BY
   await assertMayOrganize(source, options)
   const { journal, skipped } = await buildOrganizeJournal(source, catalog, by, options.signal)
   return resultOf(journal, { dryRun: true, undo: false, done: 0, failed: skipped })
@@ -54,7 +61,7 @@ export async function organizePhotosByDate(
   catalog: Catalog,
   options: OrganizeOptions = {},
 ): Promise<OrganizeResult> {
-  const { by = 'date', dryRun = false, undo = false, signal, onProgress } = options
+  const { by = DEFAULT_ORGANIZE_BY, dryRun = false, undo = false, signal, onProgress } = options
   await assertMayOrganize(source, options)
   const recovered = dryRun ? undefined : await recoverOrganize(source, { signal, onProgress })
   if (undo) {
