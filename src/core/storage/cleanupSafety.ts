@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { isEqualOrParent } from '../../shared/paths.js'
 
 /**
  * The rules that decide whether cleanup may delete anything (balenaEtcher's drive-constraints idea): pure
@@ -157,12 +158,8 @@ function comparablePath(input: string): string | undefined {
   return (normal.length > 1 ? normal.replace(/\/+$/, '') : normal).toLowerCase()
 }
 
-/** `ancestor` equals `descendant` or holds it (both comparable paths). */
-function isAtOrAbove(ancestor: string, descendant: string): boolean {
-  if (ancestor === descendant) return true
-  const prefix = ancestor.endsWith('/') ? ancestor : `${ancestor}/`
-  return descendant.startsWith(prefix)
-}
+/** `ancestor` equals `descendant` or holds it (both comparable paths, already case-folded). */
+const isAtOrAbove = (ancestor: string, descendant: string): boolean => isEqualOrParent(descendant, ancestor)
 
 // ---------------------------------------------------------------------------------------------------------
 // May this file be deleted?

@@ -9,7 +9,8 @@ import {
 } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
-import { parentOf, removeEmptiedFolders } from './cleanup.js'
+import { parentOf } from '../../shared/paths.js'
+import { removeEmptiedFolders } from './emptiedFolders.js'
 import { hashSourceFile } from './fileHash.js'
 import { assertNoBackupInside, assertSafeSourceRoot } from './sourceRootSafety.js'
 import {

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { isEqualOrParent } from '../../shared/paths.js'
 import { CompanionError } from '../errors.js'
 
 /**
@@ -20,8 +21,14 @@ export function resolveInside(root: string, relativePath: string): string {
   return target
 }
 
-/** True when `candidate` is strictly below `parent` (both absolute). */
+/** True when `candidate` is strictly below `parent`; both are made absolute first. */
 export function isInside(parent: string, candidate: string): boolean {
-  const relative = path.relative(path.resolve(parent), path.resolve(candidate))
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+  const [base, target] = [parent, candidate].map(slashed)
+  return base !== target && isEqualOrParent(target as string, base as string)
+}
+
+/** An absolute path with `/` separators, as the shared path helpers compare them. */
+const slashed = (input: string): string => {
+  const absolute = path.resolve(input)
+  return path.sep === '\\' ? absolute.replaceAll('\\', '/') : absolute
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react'
 import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
+import { isEqualOrParent } from '../../../shared/paths.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { BackupResultSchema } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
@@ -19,9 +20,6 @@ interface DestinationOption {
   /** Added by the user (kept in settings), as opposed to a drive detected now. */
   isSaved: boolean
 }
-
-const isInside = (child: string, parent: string) =>
-  child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`)
 
 export function BackupScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -48,7 +46,7 @@ export function BackupScreen() {
       .filter((path) => !known.has(path))
       .map((path) => ({ path, description: 'Folder', isSaved: true }))
     return [...fromDrives, ...fromSettings].filter(
-      (option) => !source || (!isInside(option.path, source) && !isInside(source, option.path)),
+      (option) => !source || (!isEqualOrParent(option.path, source) && !isEqualOrParent(source, option.path)),
     )
   }, [drives, saved, source])
 
