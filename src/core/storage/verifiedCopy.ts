@@ -8,7 +8,8 @@ import { readSourceChunks } from '../sources/readSourceChunks.js'
 import { assertSameDrive, failDestination, PARTIAL_SUFFIX, type Destination } from './backupDestinations.js'
 import { photoFlagsOf } from './captureTime.js'
 import { FileEnds } from './fileEnds.js'
-import { createHasher, hashFile, HASH_ALGORITHM } from './fileHash.js'
+import { hashFromDrive } from './driveReadBack.js'
+import { createHasher, HASH_ALGORITHM } from './fileHash.js'
 import { resolveInside } from './safety.js'
 
 /**
@@ -144,8 +145,12 @@ class VerifiedCopy {
     await handle.datasync()
     await handle.close()
     target.handle = undefined
-    // Re-read what the drive now holds: "already copied" must mean verified.
-    if (this.options.verify && (await hashFile(target.tempPath, this.options.signal)) !== this.sourceHash) {
+    // Re-read what the drive now holds, from the drive rather than the page cache: "already copied" must
+    // mean verified.
+    if (
+      this.options.verify &&
+      (await hashFromDrive(target.tempPath, this.options.signal)).hash !== this.sourceHash
+    ) {
       await fsp.rm(target.tempPath, { force: true })
       destination.result.failed.push({
         path: this.file.path,
