@@ -8,6 +8,7 @@ import { registerFixture } from './commands/fixtureCommand.js'
 import { registerOrganize } from './commands/organizeCommand.js'
 import { registerServe } from './commands/serveCommand.js'
 import { registerStats } from './commands/statsCommand.js'
+import { registerVerify } from './commands/verifyCommand.js'
 
 export function buildProgram(): Command {
   const program = new Command('creaturebox')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerDrives,
     registerDemo,
     registerFixture,
+    registerVerify,
     registerServe,
   ]) {
     register(program)

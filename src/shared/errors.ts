@@ -27,7 +27,13 @@ export const ErrorCodeSchema = z.enum([
   'BACKUP_INSIDE_SOURCE',
   'FILE_VANISHED',
   'VERIFY_MISMATCH',
+  /** `verify`: the folder holds no backup manifest, nor do the folders directly inside it. */
+  'BACKUP_NOT_FOUND',
+  /** `export`: the output folder already holds files; an export never writes among them. */
+  'OUTPUT_NOT_EMPTY',
   'CANCELLED',
+  /** A photo that cannot be decoded (zero bytes, cut off): it has no thumbnail or preview. */
+  'PHOTO_DAMAGED',
   'JOURNAL_CORRUPT',
   'CONNECTION_FAILED',
   'HOST_KEY_UNKNOWN',

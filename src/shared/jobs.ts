@@ -36,7 +36,15 @@ export const JobErrorSchema = z.object({ type: z.string(), message: z.string() }
 export type JobError = z.infer<typeof JobErrorSchema>
 
 /** What a job does, so that screens and scripts route on a typed key rather than on its display name. */
-export const JobKindSchema = z.enum(['backup', 'cleanup', 'organize', 'processBatch'])
+export const JobKindSchema = z.enum([
+  'backup',
+  'cleanup',
+  'organize',
+  'processBatch',
+  'verify',
+  'export',
+  'thumbnails',
+])
 export type JobKind = z.infer<typeof JobKindSchema>
 
 /**
