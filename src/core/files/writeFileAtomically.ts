@@ -1,25 +1,40 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
+import { errnoCode } from '../errors.js'
 
 /**
- * Replaces a small file so that a crash leaves either the old or the new content, never half of each: the
- * text goes to a temp file that is fsynced and renamed over the old one, then the folder entry is synced.
+ * Replaces a file so that a crash leaves either the old or the new content, never half of each: the data
+ * goes to a temp file that is fsynced and renamed over the old one, then the folder entry is synced. The
+ * one way the companion replaces a file, on the laptop (settings, secrets, job history) and on a card
+ * (organize journals). The temp name `<name>.tmp-<pid>-<time>` is what catalogs skip and what recovery
+ * removes after a crash (catalog.ts, organizeJournal.ts, jobHistory.ts).
  */
-export async function writeFileAtomically(filePath: string, text: string): Promise<void> {
-  const temp = `${filePath}.${process.pid}.tmp`
-  const handle = await fsp.open(temp, 'w', 0o600)
+export async function writeFileAtomically(
+  filePath: string,
+  data: string | Buffer,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const temp = `${filePath}.tmp-${process.pid}-${Date.now()}`
+  const handle = await fsp.open(temp, 'w', options.mode ?? 0o600)
   try {
-    await handle.writeFile(text)
+    await handle.writeFile(data)
     await handle.sync()
   } finally {
     await handle.close()
   }
   await fsp.rename(temp, filePath)
-  // The rename itself is durable only once the folder's entry is on disk.
-  const folder = await fsp.open(path.dirname(filePath), 'r')
+  await syncFolder(path.dirname(filePath))
+}
+
+/** The rename itself is durable only once the folder's entry is on disk. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await fsp.open(folder, 'r')
   try {
-    await folder.sync()
+    await handle.sync()
+  } catch (error) {
+    // Some file systems (FAT through FUSE, some network mounts) cannot sync a folder; the data itself is.
+    if (!['EINVAL', 'ENOTSUP', 'EPERM', 'EISDIR', 'EBADF'].includes(errnoCode(error) ?? '')) throw error
   } finally {
-    await folder.close()
+    await handle.close()
   }
 }

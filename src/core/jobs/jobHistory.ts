@@ -1,8 +1,8 @@
-import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { JobSnapshotSchema, isFinishedStatus, type JobSnapshot } from '../../shared/jobs.js'
 import { describeError, errnoCode } from '../errors.js'
+import { writeFileAtomically } from '../files/writeFileAtomically.js'
 
 /** How many finished jobs the history keeps unless told otherwise: months of use for a field station. */
 export const DEFAULT_MAX_FINISHED_JOBS = 1000
@@ -176,21 +176,5 @@ async function removeLeftoverTempFiles(filePath: string): Promise<void> {
   }
 }
 
-async function writeAtomically(filePath: string, jobs: JobSnapshot[]): Promise<void> {
-  const temp = `${filePath}.tmp-${process.pid}`
-  const handle = await fsp.open(temp, 'w')
-  try {
-    await handle.writeFile(jobs.map((job) => JSON.stringify(job) + '\n').join(''))
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await fsp.rename(temp, filePath)
-  // The rename itself is durable only once the folder is synced.
-  const dir = fs.openSync(path.dirname(filePath), 'r')
-  try {
-    fs.fsyncSync(dir)
-  } finally {
-    fs.closeSync(dir)
-  }
-}
+const writeAtomically = (filePath: string, jobs: JobSnapshot[]): Promise<void> =>
+  writeFileAtomically(filePath, jobs.map((job) => JSON.stringify(job) + '\n').join(''))

@@ -4,6 +4,7 @@ import path from 'node:path'
 import pMap from 'p-map'
 import type { Readable } from 'node:stream'
 import { CompanionError, errnoCode } from '../errors.js'
+import { writeFileAtomically } from '../files/writeFileAtomically.js'
 import { resolveInside } from '../storage/safety.js'
 import type {
   PhotoSource,
@@ -153,16 +154,8 @@ export class LocalSource implements PhotoSource {
   async writeFile(relativePath: string, data: Buffer | string): Promise<void> {
     const target = this.abs(relativePath)
     await fsp.mkdir(path.dirname(target), { recursive: true })
-    // Write-then-rename so a reader (or a crash) never sees half a file.
-    const temp = `${target}.tmp-${process.pid}-${Date.now()}`
-    const handle = await fsp.open(temp, 'w')
-    try {
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await fsp.rename(temp, target)
+    // A reader (or a crash) never sees half a file; the card's files keep ordinary permissions.
+    await writeFileAtomically(target, data, { mode: 0o666 })
   }
 
   async remove(relativePath: string): Promise<void> {

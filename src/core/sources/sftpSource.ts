@@ -295,7 +295,8 @@ export class SftpSource implements PhotoSource {
     const target = this.abs(relativePath)
     await this.mkdirp(path.posix.dirname(relativePath) === '.' ? '' : path.posix.dirname(relativePath))
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
-    // Write-then-rename (the temp name matches catalog's app-file pattern) so nobody sees half a file.
+    // writeFileAtomically's recipe over SFTP: write-then-rename under the same temp name (catalogs skip it,
+    // recovery removes it). SFTP cannot sync a folder, so only the file is fsynced (where the server can).
     const temp = `${target}.tmp-${process.pid}-${Date.now()}`
     await this.run(async (channel) => {
       const handle = await channel.open(temp, 'w')
