@@ -21,16 +21,17 @@ function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, s
   return date.getTime()
 }
 
-const pad = (value: number, width = 2): string => String(value).padStart(width, '0')
+/** `7` → `07`: the one zero-padding of dates and times. */
+export const padNumber = (value: number, width = 2): string => String(value).padStart(width, '0')
 
 function formatDay(ms: number): DayKey {
   const date = new Date(ms)
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+  return `${padNumber(date.getUTCFullYear(), 4)}-${padNumber(date.getUTCMonth() + 1)}-${padNumber(date.getUTCDate())}`
 }
 
 function formatWallClock(ms: number): WallClock {
   const date = new Date(ms)
-  return `${formatDay(ms)}T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
+  return `${formatDay(ms)}T${padNumber(date.getUTCHours())}:${padNumber(date.getUTCMinutes())}:${padNumber(date.getUTCSeconds())}`
 }
 
 /** The wall-clock time built from its parts, or undefined when the parts name no real moment (Feb 30, 24:00). */

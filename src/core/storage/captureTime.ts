@@ -1,4 +1,4 @@
-import { isValidWallClock, type WallClock } from '../../shared/night.js'
+import { isValidWallClock, padNumber, type WallClock } from '../../shared/night.js'
 import { parsePhotoName } from '../../shared/photoName.js'
 import type { CaptureTimeOrigin, FileFailure, PhotoFlag } from '../../shared/storage.js'
 import { errnoCode } from '../errors.js'
@@ -80,14 +80,12 @@ export async function exifCaptureTime(head: Uint8Array): Promise<WallClock | und
   }
 }
 
-const pad = (value: number): string => String(value).padStart(2, '0')
-
 /** A file time as this computer's local wall clock: what a box's mtime means once copied to a card. */
 export function wallClockOfLocalTime(epochMs: number): WallClock {
   const date = new Date(epochMs)
   return (
-    `${String(date.getFullYear()).padStart(4, '0')}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+    `${padNumber(date.getFullYear(), 4)}-${padNumber(date.getMonth() + 1)}-${padNumber(date.getDate())}` +
+    `T${padNumber(date.getHours())}:${padNumber(date.getMinutes())}:${padNumber(date.getSeconds())}`
   )
 }
 

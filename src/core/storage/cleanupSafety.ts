@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { isEqualOrParent } from '../../shared/paths.js'
+import { wallClockOfLocalTime } from './captureTime.js'
 
 /**
  * The rules that decide whether cleanup may delete anything (balenaEtcher's drive-constraints idea): pure
@@ -259,11 +260,7 @@ export function groupRefusal(
 export function cleanupCutoff(now: Date, daysToKeep: number): string {
   const cutoff = new Date(now.getTime())
   cutoff.setDate(cutoff.getDate() - daysToKeep)
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0')
-  return (
-    `${pad(cutoff.getFullYear(), 4)}-${pad(cutoff.getMonth() + 1)}-${pad(cutoff.getDate())}` +
-    `T${pad(cutoff.getHours())}:${pad(cutoff.getMinutes())}:${pad(cutoff.getSeconds())}`
-  )
+  return wallClockOfLocalTime(cutoff.getTime())
 }
 
 /** Wall-clock strings of one fixed format order as text. */
