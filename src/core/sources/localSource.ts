@@ -8,7 +8,6 @@ import { writeFileAtomically } from '../files/writeFileAtomically.js'
 import { resolveInside } from '../storage/safety.js'
 import type {
   PhotoSource,
-  SourceFeatures,
   SourceFile,
   SourceFileReader,
   SourceIdentity,
@@ -23,14 +22,14 @@ export interface LocalSourceOptions {
 /** A mounted card, or any folder on this computer. */
 export class LocalSource implements PhotoSource {
   readonly root: string
-  readonly features: SourceFeatures
+  readonly features: { localRoot: string; caseInsensitive: boolean }
 
   constructor(
     root: string,
     private readonly options: LocalSourceOptions = {},
   ) {
     this.root = path.resolve(root)
-    this.features = { localRoot: this.root }
+    this.features = { localRoot: this.root, caseInsensitive: true }
   }
 
   /** Opens a source after checking it exists and is a readable folder, with a clear error otherwise. */
@@ -66,6 +65,7 @@ export class LocalSource implements PhotoSource {
     } catch (error) {
       throw new CompanionError('SOURCE_UNREADABLE', `No permission to read ${source.root}`, { cause: error })
     }
+    source.features.caseInsensitive = await isCaseInsensitiveFolder(source.root)
     return source
   }
 
@@ -207,4 +207,34 @@ export class LocalSource implements PhotoSource {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Asks the file system whether names differ by case: a name of the folder with its case swapped, that the
+ * folder does not list, opens only where case is ignored. A folder with no such name cannot tell, and gets
+ * the cautious answer (true).
+ */
+export async function isCaseInsensitiveFolder(folder: string): Promise<boolean> {
+  let names: string[]
+  try {
+    names = await fsp.readdir(folder)
+  } catch {
+    return true
+  }
+  const listed = new Set(names)
+  const probe = names.map(swapCase).find((swapped) => swapped !== undefined && !listed.has(swapped))
+  if (probe === undefined) return true
+  try {
+    await fsp.lstat(path.join(folder, probe))
+    return true
+  } catch {
+    return false
+  }
+}
+
+function swapCase(name: string): string | undefined {
+  const swapped = [...name]
+    .map((char) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase()))
+    .join('')
+  return swapped === name ? undefined : swapped
 }

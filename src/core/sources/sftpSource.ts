@@ -73,8 +73,11 @@ const isLinkLost = (error: unknown) => isCompanionError(error) && error.code ===
  * reads continue where they stopped.
  */
 export class SftpSource implements PhotoSource {
-  /** A box is never a folder of this computer. */
-  readonly features: SourceFeatures = {}
+  /**
+   * A box is never a folder of this computer. Its photos folder may be on a FAT stick, and asking costs
+   * round trips on a slow link: names are compared without case, the cautious answer.
+   */
+  readonly features: SourceFeatures = { caseInsensitive: true }
   private link: SftpLink
   private reconnecting: Promise<SftpLink> | undefined
   private gaveUp: { at: number; error: CompanionError } | undefined

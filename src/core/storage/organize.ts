@@ -178,9 +178,11 @@ type Occupant =
 
 interface PlanState {
   source: PhotoSource
-  /** Paths (lower-cased: FAT/exFAT cards ignore case) of files the plan moves away. */
+  /** A path as the card compares names: lower-cased where the source says case is ignored (FAT/exFAT). */
+  caseless: (filePath: string) => string
+  /** Paths (compared as the card does) of files the plan moves away. */
   moving: Set<string>
-  /** Targets claimed by earlier moves of the plan, lower-cased, with the file that goes there. */
+  /** Targets claimed by earlier moves of the plan, compared as the card does, with the file going there. */
   claims: Map<string, { size: number; contentPath: string }>
   hashes: Map<string, Promise<string>>
   signal?: AbortSignal
@@ -205,9 +207,13 @@ export async function buildOrganizeJournal(
   const base = photosBaseFolder(catalog)
   const folderOf = (photo: CatalogPhoto) => joinPath(base, photo[by])
   const misplaced = catalog.photos.filter((photo) => !isInPlace(photo, folderOf(photo)))
+  const caseless = source.features.caseInsensitive
+    ? (filePath: string) => filePath.toLowerCase()
+    : (filePath: string) => filePath
   const state: PlanState = {
     source,
     moving: new Set(misplaced.flatMap((photo) => [photo.path, ...photo.companions]).map(caseless)),
+    caseless,
     claims: new Map(),
     hashes: new Map(),
     signal,
@@ -280,7 +286,7 @@ async function planGroup(
     const ops = await opsIfPossible(state, files, targets, occupants, group)
     if (!ops) continue
     for (const op of ops) {
-      if (op.kind === 'move') state.claims.set(caseless(op.to), { size: op.size, contentPath: op.from })
+      if (op.kind === 'move') state.claims.set(state.caseless(op.to), { size: op.size, contentPath: op.from })
     }
     return ops
   }
@@ -333,11 +339,11 @@ async function opsIfPossible(
 
 async function occupantOf(state: PlanState, file: SourceFile, target: string): Promise<Occupant> {
   if (target === file.path) return { kind: 'self' }
-  const claim = state.claims.get(caseless(target))
+  const claim = state.claims.get(state.caseless(target))
   if (claim) return { kind: 'file', ...claim }
   const onCard = await state.source.stat(target)
   if (!onCard) return { kind: 'free' }
-  if (state.moving.has(caseless(onCard.path))) return { kind: 'blocked' }
+  if (state.moving.has(state.caseless(onCard.path))) return { kind: 'blocked' }
   return { kind: 'file', size: onCard.size, contentPath: onCard.path }
 }
 
@@ -358,8 +364,6 @@ function hashOf(state: PlanState, filePath: string): Promise<string> {
   }
   return hash
 }
-
-const caseless = (filePath: string): string => filePath.toLowerCase()
 
 const nameOf = (filePath: string): string => filePath.slice(filePath.lastIndexOf('/') + 1)
 
