@@ -106,6 +106,21 @@ describe('SftpSource against a real sshd', () => {
     }
   })
 
+  it('refuses to clean or organize the home folder of the login on the box, as the box names it', async () => {
+    const home = new StorageManager(await open('/~'))
+    try {
+      await expect(home.cleanupOldPhotos(0, { dryRun: true })).rejects.toMatchObject({
+        code: 'UNSAFE_SOURCE_ROOT',
+        message: expect.stringContaining('your home folder'),
+      })
+      await expect(home.organizePhotosByDate({ dryRun: true })).rejects.toMatchObject({
+        code: 'UNSAFE_SOURCE_ROOT',
+      })
+    } finally {
+      await home.close()
+    }
+  })
+
   it('names a missing photos folder', async () => {
     const error = await open(path.join(server.dir, 'no-such-folder')).catch((e: unknown) => e)
     expect(isCompanionError(error) && error.code).toBe('SOURCE_NOT_FOUND')

@@ -37,6 +37,8 @@ export interface SourceIdentity {
 export interface SourceFeatures {
   /** The absolute folder of a card or folder on this computer; undefined for a box reached over SFTP. */
   localRoot?: string
+  /** For a box: its photos folder and the login's home, as absolute paths on the box (from the box). */
+  remote?: { root: string; home: string }
   /**
    * Names that differ only by case are one file here (FAT/exFAT cards, macOS, Windows). Asked of the file
    * system where that is possible; true where it cannot be told, the cautious answer for name clashes.

@@ -77,7 +77,7 @@ export class SftpSource implements PhotoSource {
    * A box is never a folder of this computer. Its photos folder may be on a FAT stick, and asking costs
    * round trips on a slow link: names are compared without case, the cautious answer.
    */
-  readonly features: SourceFeatures = { caseInsensitive: true }
+  readonly features: SourceFeatures
   private link: SftpLink
   private reconnecting: Promise<SftpLink> | undefined
   private gaveUp: { at: number; error: CompanionError } | undefined
@@ -93,7 +93,10 @@ export class SftpSource implements PhotoSource {
     link: SftpLink,
     /** Absolute photos folder on the box. */
     readonly root: string,
+    /** The login's home folder on the box, as the box resolves `~`. */
+    home: string,
   ) {
+    this.features = { caseInsensitive: true, remote: { root, home } }
     this.link = link
     this.tuning = { ...DEFAULT_SFTP_TUNING, ...options.tuning }
     this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect }
@@ -105,8 +108,9 @@ export class SftpSource implements PhotoSource {
     const knownHosts = new KnownHosts(options.knownHostsPath)
     const link = await connectSftp(SftpSource.connectOptions({ ...options, ref }, knownHosts))
     try {
-      const root = await resolveRoot(link.channels[0] as SftpChannel, ref)
-      return new SftpSource({ ...options, ref }, knownHosts, link, root)
+      const channel = link.channels[0] as SftpChannel
+      const root = await resolveRoot(channel, ref)
+      return new SftpSource({ ...options, ref }, knownHosts, link, root, await channel.realpath('.'))
     } catch (error) {
       link.close()
       throw error

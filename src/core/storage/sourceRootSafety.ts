@@ -36,18 +36,11 @@ export async function assertSafeSourceRoot(
     }
     return root
   }
-  // A remote box (sftp://user@host/path): its home is /home/<user> on Raspberry Pi OS.
+  // A box: its root and home as the box itself resolved them when the source was opened.
+  const { remote } = source.features
   const { displayRoot } = await source.identity()
-  let remote: URL
-  try {
-    remote = new URL(displayRoot)
-  } catch {
-    return refuse(displayRoot, 'NOT_ABSOLUTE')
-  }
-  const user = decodeURIComponent(remote.username)
-  const home = user === '' ? undefined : user === 'root' ? '/root' : `/home/${user}`
-  const remoteRoot = decodeURIComponent(remote.pathname) || '/'
-  const reason = unsafeCleanupRootReason(remoteRoot, { home, systemMountpoints: ['/'] })
+  if (remote === undefined) return refuse(displayRoot, 'NOT_ABSOLUTE')
+  const reason = unsafeCleanupRootReason(remote.root, { home: remote.home, systemMountpoints: ['/'] })
   if (reason) refuse(displayRoot, reason)
   return undefined
 }
