@@ -4,6 +4,7 @@ import { registerBackup } from './commands/backupCommand.js'
 import { registerCleanup } from './commands/cleanupCommand.js'
 import { registerDemo } from './commands/demoCommand.js'
 import { registerDrives } from './commands/drivesCommand.js'
+import { registerExport } from './commands/exportCommand.js'
 import { registerFixture } from './commands/fixtureCommand.js'
 import { registerOrganize } from './commands/organizeCommand.js'
 import { registerServe } from './commands/serveCommand.js'
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerDemo,
     registerFixture,
     registerVerify,
+    registerExport,
     registerServe,
   ]) {
     register(program)
