@@ -5,10 +5,12 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import { PREVIEW_HEAD_BYTES } from '../../src/core/photos/embeddedPreview.js'
+import { makeThumbnails, thumbnailOrder } from '../../src/core/photos/makeThumbnails.js'
 import { PhotoImages } from '../../src/core/photos/photoImages.js'
 import { ThumbnailCache } from '../../src/core/photos/thumbnailCache.js'
 import { LocalSource } from '../../src/core/sources/localSource.js'
 import type { PhotoSource } from '../../src/core/sources/photoSource.js'
+import { buildCatalog } from '../../src/core/storage/catalog.js'
 import { filesUnder } from '../support/filesUnder.js'
 
 let dir: string
@@ -210,5 +212,31 @@ describe('thumbnails of a card', () => {
     await expect(images.image(source, 'c', 'photos/none.jpg', 'thumbnail')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     })
+  })
+})
+
+describe('the thumbnail job', () => {
+  it('stops when cancelled, keeping the thumbnails it made, and goes on from them next time', async () => {
+    const source = await LocalSource.open(withoutPreviews)
+    const cacheDir = path.join(dir, 'cache-cancel')
+    const catalog = await buildCatalog(source)
+    const photos = thumbnailOrder(catalog.photos)
+    const controller = new AbortController()
+    const progress: number[] = []
+    const run = makeThumbnails(source, 'card', photos, newImages(cacheDir), {
+      signal: controller.signal,
+      onProgress: (update) => {
+        progress.push(update.filesDone ?? 0)
+        if ((update.filesDone ?? 0) >= 3) controller.abort()
+      },
+    })
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' })
+    expect(progress[0]).toBe(0)
+    const made = (await filesUnder(cacheDir)).filter((file) => file.endsWith('.jpg')).length
+    expect(made).toBeGreaterThanOrEqual(3)
+    expect(made).toBeLessThan(photos.length)
+
+    const again = await makeThumbnails(source, 'card', photos, newImages(cacheDir))
+    expect(again).toMatchObject({ photos: photos.length, cached: made, decoded: photos.length - made })
   })
 })

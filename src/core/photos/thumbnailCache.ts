@@ -22,6 +22,11 @@ interface Entry {
 const EVICT_TO = 0.9
 const EXTENSION = '.jpg'
 
+/** Where the app keeps its thumbnails and previews, inside its data folder. */
+export const THUMBNAIL_FOLDER = 'thumbnails'
+export const thumbnailCacheIn = (dataDir: string, maxBytes: () => number): ThumbnailCache =>
+  new ThumbnailCache(path.join(dataDir, THUMBNAIL_FOLDER), maxBytes)
+
 export const imageKeyOf = (parts: ImageKeyParts): string =>
   createHash('sha256')
     .update(JSON.stringify([parts.card, parts.path, parts.size, Math.round(parts.mtimeMs), parts.kind]))
