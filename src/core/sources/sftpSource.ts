@@ -14,7 +14,7 @@ import type {
   SourceIdentity,
   SourceVolume,
 } from './photoSource.js'
-import { remotePathInside } from './remotePath.js'
+import { fileOf, isFolder, isRegular, remotePathInside, resolveRoot } from './remotePath.js'
 import type { SftpChannel } from './sftpChannel.js'
 import { SftpFileReader } from './sftpFileReader.js'
 import { connectSftp, type HostKeyOffer, type SftpAuth, type SftpLink } from './sftpConnect.js'
@@ -57,12 +57,6 @@ const DEFAULT_RECONNECT: SftpReconnectPolicy = { attempts: 6, baseDelayMs: 1_000
 const GIVE_UP_COOLDOWN_MS = 10_000
 /** Operations retried on a new link when the old one dropped under them (only those safe to repeat). */
 const IDEMPOTENT_RETRIES = 2
-
-const S_IFMT = 0o170000
-const S_IFREG = 0o100000
-const S_IFDIR = 0o040000
-const isRegular = (attrs: { mode: number }) => (attrs.mode & S_IFMT) === S_IFREG
-const isFolder = (attrs: { mode: number }) => (attrs.mode & S_IFMT) === S_IFDIR
 
 const isLinkLost = (error: unknown) => isCompanionError(error) && error.code === 'CONNECTION_LOST'
 
@@ -399,40 +393,4 @@ export class SftpSource implements PhotoSource {
     this.closing.abort()
     this.link.close()
   }
-}
-
-const fileOf = (relative: string, attrs: { size: number; mtime: number }): SourceFile => ({
-  path: relative,
-  size: attrs.size,
-  mtimeMs: attrs.mtime * 1000,
-})
-
-/** The photos folder as an absolute path: `~/x` is resolved against the login's home, as sftp(1) does. */
-async function resolveRoot(channel: SftpChannel, ref: SftpRef & { username: string }): Promise<string> {
-  const where = `${ref.username}@${ref.host}:${ref.port}`
-  const asked = ref.root === '~' ? '.' : ref.root.startsWith('~/') ? ref.root.slice(2) : ref.root
-  let root: string
-  let attrs: Stats
-  try {
-    root = await channel.realpath(asked)
-    attrs = await channel.stat(root)
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') {
-      throw new CompanionError(
-        'SOURCE_NOT_FOUND',
-        `The folder ${ref.root} does not exist on the box ${where} (is this the photos folder?)`,
-        { cause: error },
-      )
-    }
-    if (errnoCode(error) === 'EACCES') {
-      throw new CompanionError('SOURCE_UNREADABLE', `No permission to read ${ref.root} on ${where}`, {
-        cause: error,
-      })
-    }
-    throw error
-  }
-  if (!isFolder(attrs)) {
-    throw new CompanionError('SOURCE_NOT_FOUND', `${ref.root} on ${where} is a file, not a photos folder`)
-  }
-  return root
 }
