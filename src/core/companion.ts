@@ -17,6 +17,7 @@ import { openSource } from './sources/openSource.js'
 import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { StorageManager } from './storage/storageManager.js'
+import { createVerifyExportHandlers } from './verifyExportHandlers.js'
 
 export interface CompanionOptions {
   /** Where job history (and later settings) live: Electron's userData, or a folder given to `serve`. */
@@ -158,6 +159,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
+    ...createVerifyExportHandlers({ dataDir: options.dataDir, jobs, managerFor }),
   }
 
   return {

@@ -1,5 +1,10 @@
 import { z } from 'zod'
 import { BoxAddressSchema, HostKeyStatusSchema, boxIdOf } from './boxes.js'
+import {
+  CamtrapExportOptionsSchema,
+  CamtrapExportResultSchema,
+  DeploymentSettingsSchema,
+} from './camtrapDp.js'
 import { JobSnapshotSchema } from './jobs.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
@@ -101,6 +106,30 @@ export const commands = {
   'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),
   'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),
   'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
+  /**
+   * Re-reads a backup's copies from the drive itself and compares them with its manifest, as a job whose
+   * result is a VerifyReport (src/shared/verify.ts). `target`: a drive, or one card folder on it.
+   */
+  'storage.verify': command(
+    z.object({
+      target: pathSchema('The backup drive or folder', '/media/BACKUP'),
+      sampleFraction: z.number().gt(0).max(1).default(1),
+    }),
+    JobSnapshotSchema,
+  ),
+  /** A Camtrap DP package of a card or backup folder (src/shared/camtrapDp.ts); remembers the box's place. */
+  'export.camtrapDp': command(
+    CamtrapExportOptionsSchema.extend({
+      source: SourceRefSchema,
+      outDir: pathSchema('The package folder', '/media/BACKUP/camtrap-dp'),
+    }),
+    CamtrapExportResultSchema,
+  ),
+  /** The deployment last exported for this card's box (by device name), to fill the export dialog. */
+  'export.deploymentOf': command(
+    z.object({ source: SourceRefSchema }),
+    z.object({ deviceName: z.string().optional(), deployment: DeploymentSettingsSchema.nullable() }),
+  ),
 
   /**
    * `process-batch` of the original CreatureBox web app: re-reads the named photos (capture time, night,
