@@ -9,9 +9,9 @@ import { makeThumbnails, thumbnailOrder } from '../../src/core/photos/makeThumbn
 import { PhotoImages } from '../../src/core/photos/photoImages.js'
 import { ThumbnailCache } from '../../src/core/photos/thumbnailCache.js'
 import { LocalSource } from '../../src/core/sources/localSource.js'
-import type { PhotoSource } from '../../src/core/sources/photoSource.js'
 import { buildCatalog } from '../../src/core/storage/catalog.js'
 import { filesUnder } from '../support/filesUnder.js'
+import { recordingSource } from '../support/recordingSource.js'
 
 let dir: string
 let withPreviews: string
@@ -36,24 +36,6 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true })
 })
 
-/** A card's source that records every read, to tell how much of each photo a thumbnail cost. */
-function recordingSource(source: PhotoSource) {
-  const reads: { path: string; bytes: number; whole: boolean }[] = []
-  const recorded: PhotoSource = Object.create(source) as PhotoSource
-  recorded.readRange = async (file, start, length) => {
-    const data = await source.readRange(file, start, length)
-    reads.push({ path: file, bytes: data.length, whole: false })
-    return data
-  }
-  recorded.createReadStream = (file, options) => {
-    reads.push({ path: file, bytes: Number.NaN, whole: true })
-    return source.createReadStream(file, options)
-  }
-  // Without a local root, a photo that must be decoded is pulled through createReadStream, as from a box.
-  Object.defineProperty(recorded, 'features', { value: {} })
-  return { source: recorded, reads }
-}
-
 const photosOf = async (root: string) =>
   (await filesUnder(root))
     .map((file) => file.split(path.sep).join('/'))
@@ -72,7 +54,7 @@ const newImages = (cacheDir: string, maxBytes = 2 * 1024 ** 3) =>
 describe('thumbnails of a card', () => {
   it('takes the embedded EXIF preview from the first bytes of a photo that has one', async () => {
     const source = await LocalSource.open(withPreviews)
-    const { source: recorded, reads } = recordingSource(source)
+    const { source: recorded, reads } = recordingSource(source, { asBox: true })
     const images = newImages(path.join(dir, 'cache-previews'))
     const [photo] = await photosOf(withPreviews)
     const image = await images.image(recorded, 'card', photo as string, 'thumbnail')
@@ -91,7 +73,7 @@ describe('thumbnails of a card', () => {
     expect(fromCard.origin).toBe('decoded')
     await expectThumbnailJpeg(fromCard.data)
 
-    const { source: likeABox, reads } = recordingSource(source)
+    const { source: likeABox, reads } = recordingSource(source, { asBox: true })
     const pulled = await images.image(likeABox, 'card', second as string, 'thumbnail')
     expect(pulled.origin).toBe('decoded')
     await expectThumbnailJpeg(pulled.data)
