@@ -15,7 +15,7 @@ import {
   type RefusalCode,
 } from './cleanupSafety.js'
 import { hashFile, hashSourceFile } from './fileHash.js'
-import { manifestPathOf, type ManifestEntry } from './manifest.js'
+import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
 import { resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
 
@@ -85,7 +85,7 @@ async function checkFile(
       source: { size: file.size },
       manifest: entry && { size: entry.size, hash: entry.hash },
     }
-    const copyPath = entry && resolveInside(backup.cardFolder, filePath)
+    const copyPath = entry && copyPathOf(backup.cardFolder, entry)
     if (copyPath !== undefined) {
       const copy = await lstatRegularFile(copyPath)
       if (copy) {

@@ -5,6 +5,7 @@ import type { DestinationResult } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import { acquireBackupLock, type BackupLock } from './backupLock.js'
 import { UNSAFE_DESTINATION_MESSAGES, unsafeDestinationReason } from './cleanupSafety.js'
+import { destinationNamesFor, UNOPENED_NAMES, type DestinationNames } from './destinationNames.js'
 import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { isInside } from './safety.js'
 
@@ -23,6 +24,8 @@ export interface Destination {
   device: number
   cardFolder: string
   manifest: Map<string, ManifestEntry>
+  /** Each card file's name on this drive, and the files its file system cannot hold (FAT32's 4 GiB). */
+  names: DestinationNames
   /** Absent for a drive refused before the run (not plugged in). */
   writer?: ManifestWriter
   lock?: BackupLock
@@ -33,6 +36,8 @@ export interface Destination {
 
 export interface OpenDestinationsOptions {
   folderName: string
+  /** The card's file paths: names that would clash on this drive (case, FAT characters) are told apart. */
+  cardPaths?: readonly string[]
   /** Absolute root of a local source: a destination on the card is refused. */
   sourceRoot?: string
   /** Mount points of the laptop's system drives; their roots are never a destination. */
@@ -63,6 +68,7 @@ export async function openDestinations(
         device: entry.device ?? -1,
         cardFolder,
         manifest: new Map(),
+        names: UNOPENED_NAMES,
         dead: false,
         result: emptyResult(entry.root, cardFolder),
       }
@@ -167,6 +173,11 @@ async function openCardFolder(destination: Destination, options: OpenDestination
   // Only under the lock: another run's temp files are its own until it has finished.
   await removeStalePartials(destination.cardFolder)
   destination.manifest = await readManifest(destination.cardFolder)
+  destination.names = await destinationNamesFor(
+    destination.cardFolder,
+    destination.manifest,
+    options.cardPaths ?? [],
+  )
   destination.writer = await ManifestWriter.open(destination.cardFolder)
 }
 
@@ -198,6 +209,8 @@ export async function closeDestinations(destinations: readonly Destination[]): P
 export async function refuseIfTooSmall(destination: Destination, bytesNeeded: number): Promise<void> {
   if (destination.dead || bytesNeeded === 0) return
   const stats = await fsp.statfs(destination.cardFolder)
+  // Some drivers (fusefat) report no size at all, as `df` shows with "-": a full drive is then caught mid-file.
+  if (stats.blocks === 0) return
   const available = stats.bavail * stats.bsize
   if (bytesNeeded <= available) return
   destination.dead = true

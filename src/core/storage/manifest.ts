@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { errnoCode } from '../errors.js'
 import { HASH_ALGORITHM } from './fileHash.js'
+import { resolveInside } from './safety.js'
 
 /**
  * The manifest is the record of what a backup folder verifiably holds: one JSON line per file, appended
@@ -18,6 +19,11 @@ export const ManifestEntrySchema = z.object({
   hash: z.string(),
   algorithm: z.literal(HASH_ALGORITHM),
   verifiedAt: z.number(),
+  /**
+   * The copy's name on the drive when it is not `path`: the drive's file system cannot hold the card's name
+   * (a FAT/exFAT character, or a name differing from another only in case; destinationNames.ts).
+   */
+  storedAs: z.string().optional(),
 })
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>
 
@@ -28,6 +34,10 @@ export type ManifestEntry = z.infer<typeof ManifestEntrySchema>
  */
 export const ManifestMoveSchema = z.object({ path: z.string(), movedTo: z.string(), movedAt: z.number() })
 export type ManifestMove = z.infer<typeof ManifestMoveSchema>
+
+/** Where an entry's copy lies on the drive: under its recorded drive name, else under the card's path. */
+export const copyPathOf = (cardFolder: string, entry: Pick<ManifestEntry, 'path' | 'storedAs'>): string =>
+  resolveInside(cardFolder, entry.storedAs ?? entry.path)
 
 export const manifestPathOf = (cardFolder: string): string => path.join(cardFolder, MANIFEST_FILE)
 

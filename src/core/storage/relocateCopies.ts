@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { SourceFile } from '../sources/photoSource.js'
 import type { Destination } from './backupDestinations.js'
 import { hashFile } from './fileHash.js'
-import type { ManifestEntry } from './manifest.js'
+import { copyPathOf, type ManifestEntry } from './manifest.js'
 import { resolveInside } from './safety.js'
 
 /**
@@ -61,8 +61,9 @@ async function moveCopy(
   file: SourceFile,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const from = resolveInside(destination.cardFolder, former.path)
-  const to = resolveInside(destination.cardFolder, file.path)
+  const from = copyPathOf(destination.cardFolder, former)
+  const storedAs = destination.names.storedAs(file.path)
+  const to = resolveInside(destination.cardFolder, storedAs)
   try {
     const stats = await fsp.lstat(from)
     if (!stats.isFile() || stats.size !== former.size) return false
@@ -79,7 +80,13 @@ async function moveCopy(
   await fsp.utimes(to, mtime, mtime)
   const now = Date.now()
   await destination.writer?.append([
-    { ...former, path: file.path, mtimeMs: file.mtimeMs, verifiedAt: now },
+    {
+      ...former,
+      path: file.path,
+      storedAs: storedAs === file.path ? undefined : storedAs,
+      mtimeMs: file.mtimeMs,
+      verifiedAt: now,
+    },
     { path: former.path, movedTo: file.path, movedAt: now },
   ])
   destination.manifest.delete(former.path)

@@ -64,7 +64,7 @@ class VerifiedCopy {
   /** A temp file per drive, after checking the drive is still the one the run started with. */
   async openTargets(destinations: Destination[]): Promise<void> {
     for (const destination of destinations) {
-      const finalPath = resolveInside(destination.cardFolder, this.file.path)
+      const finalPath = resolveInside(destination.cardFolder, destination.names.storedAs(this.file.path))
       const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
       try {
         await assertSameDrive(destination)
@@ -164,8 +164,10 @@ class VerifiedCopy {
     await fsp.utimes(target.finalPath, mtime, mtime)
     // Without verification nothing is recorded: the manifest lists verified copies only.
     if (this.options.verify) {
+      const storedAs = destination.names.storedAs(this.file.path)
       await destination.writer?.append({
         path: this.file.path,
+        ...(storedAs === this.file.path ? {} : { storedAs }),
         size: this.size,
         mtimeMs: this.file.mtimeMs,
         hash: this.sourceHash,

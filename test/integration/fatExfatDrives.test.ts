@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
+import { hashFile } from '../../src/core/storage/fileHash.js'
+import { copyPathOf, readManifest, type ManifestEntry } from '../../src/core/storage/manifest.js'
+import { filesUnder } from '../support/filesUnder.js'
+import { mountExfat, mountFat32, type FuseDrive } from '../support/fuseDrives.js'
+
+/**
+ * Backups from a Pi card (ext4, where any name is legal and case matters) to the drives people buy or that
+ * Mothbox copies to: FAT32 and exFAT, mounted for real through FUSE.
+ */
+
+const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
+
+let dir: string
+let card: string
+const drives: FuseDrive[] = []
+
+/** Names an ext4 card can hold and FAT/exFAT cannot, each with different bytes. */
+const AWKWARD = {
+  'photos/IMG_0001.JPG': 'upper',
+  'photos/img_0001.jpg': 'lower',
+  'photos/Img_0001.jpg': 'mixed',
+  'notes/night 1: moths? "many" <3 | *.txt': 'punctuation',
+  'notes/trailing dot.': 'dot',
+  'notes/trailing space ': 'space',
+}
+
+beforeAll(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fatexfat-'))
+  card = (await writeCardFixture(path.join(dir, 'CARD'), { nights: 2, perNight: 6, photoKb: 40 })).root
+  for (const [name, body] of Object.entries(AWKWARD)) {
+    await fsp.mkdir(path.dirname(path.join(card, name)), { recursive: true })
+    await fsp.writeFile(path.join(card, name), `${body}\n`)
+  }
+})
+afterAll(async () => {
+  for (const drive of drives) drive.unmount()
+  await fsp.rm(dir, { recursive: true, force: true })
+})
+
+const CASE_VARIANTS = ['photos/IMG_0001.JPG', 'photos/img_0001.jpg', 'photos/Img_0001.jpg'] as const
+
+/** One of the case variants keeps its name; the others carry a suffix made from their own name. */
+function expectCaseVariantsApart(manifest: Map<string, ManifestEntry>): void {
+  const names = CASE_VARIANTS.map((name) => manifest.get(name)?.storedAs ?? name)
+  expect(new Set(names.map((name) => name.toUpperCase())).size).toBe(3)
+  expect(manifest.get('photos/IMG_0001.JPG')?.storedAs).toBeUndefined()
+  expect(manifest.get('photos/img_0001.jpg')?.storedAs).toMatch(/^photos\/img_0001~[0-9a-f]{8}\.jpg$/)
+}
+
+/** Every card file is on the drive once, under its recorded name, with the card's bytes. */
+async function expectEveryFileKept(card: string, cardFolder: string): Promise<void> {
+  const manifest = await readManifest(cardFolder)
+  const cardFiles = (await filesUnder(card)).map((name) => name.split(path.sep).join('/'))
+  expect([...manifest.keys()].sort()).toEqual([...cardFiles].sort())
+  const onDrive = (await filesUnder(cardFolder)).filter((name) => name !== 'creaturebox-manifest.jsonl')
+  expect(onDrive).toHaveLength(cardFiles.length)
+  for (const relative of cardFiles) {
+    const entry = manifest.get(relative)
+    expect(entry, relative).toBeDefined()
+    const copy = copyPathOf(cardFolder, entry!)
+    expect(await hashFile(copy), relative).toBe(await hashFile(path.join(card, relative)))
+  }
+}
+
+describe('a backup to an exFAT drive (exfat-fuse on a loop device)', () => {
+  it('keeps names that differ only in case and names the drive cannot hold, each recorded, and a re-run copies nothing', async () => {
+    const drive = await mountExfat(dir, 'EXFAT')
+    drives.push(drive)
+    const first = run('backup', card, '--to', drive.mountPoint, '--json')
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    const report = JSON.parse(first.stdout)
+    const cardFolder = report.destinations[0].cardFolder as string
+    await expectEveryFileKept(card, cardFolder)
+
+    const manifest = await readManifest(cardFolder)
+    expectCaseVariantsApart(manifest)
+    expect(manifest.get('notes/night 1: moths? "many" <3 | *.txt')?.storedAs).toBe(
+      'notes/night 1\uFF1A moths\uFF1F \uFF02many\uFF02 \uFF1C3 \uFF5C \uFF0A.txt',
+    )
+    expect(manifest.get('notes/trailing dot.')?.storedAs).toBe('notes/trailing dot\uFF0E')
+    expect(manifest.get('notes/trailing space ')?.storedAs).toBe('notes/trailing space\u2420')
+
+    const again = JSON.parse(run('backup', card, '--to', drive.mountPoint, '--json').stdout)
+    expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+  })
+})
+
+describe('a backup to a FAT32 drive (fusefat)', () => {
+  it('keeps names that differ only in case apart, and a re-run copies nothing despite 2-second timestamps', async () => {
+    // fusefat creates ASCII names only (EPERM otherwise, unlike the kernel's vfat): this card is ASCII.
+    const asciiCard = path.join(dir, 'ASCIICARD')
+    await writeCardFixture(asciiCard, { nights: 2, perNight: 6, photoKb: 40, odd: false })
+    for (const name of CASE_VARIANTS) await fsp.writeFile(path.join(asciiCard, name), name)
+    const oddSecond = path.join(asciiCard, CASE_VARIANTS[0])
+    await fsp.utimes(oddSecond, new Date('2024-09-01T21:13:07.500Z'), new Date('2024-09-01T21:13:07.500Z'))
+    const drive = await mountFat32(dir, 'FAT32')
+    drives.push(drive)
+    const first = run('backup', asciiCard, '--to', drive.mountPoint, '--json')
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    const report = JSON.parse(first.stdout)
+    const cardFolder = report.destinations[0].cardFolder as string
+    await expectEveryFileKept(asciiCard, cardFolder)
+    expectCaseVariantsApart(await readManifest(cardFolder))
+    // The drive rounded the odd second down: the copy still counts as the card's file.
+    expect((await fsp.stat(copyPathOf(cardFolder, { path: CASE_VARIANTS[0] }))).mtimeMs % 2000).toBe(0)
+    const again = JSON.parse(run('backup', asciiCard, '--to', drive.mountPoint, '--json').stdout)
+    expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+  })
+})
+
+describe('a file over 4 GiB and a FAT32 drive', () => {
+  it('refuses that file by name for the FAT32 drive at once and copies the others there', async () => {
+    const bigCard = path.join(dir, 'BIGCARD')
+    await writeCardFixture(bigCard, { nights: 1, perNight: 3, photoKb: 20, odd: false })
+    // Sparse: 4 GiB on the card costs no disk here, and must never be read for a FAT32 drive.
+    const big = await fsp.open(path.join(bigCard, 'photos', 'timelapse.mp4'), 'w')
+    await big.truncate(4 * 1024 ** 3)
+    await big.close()
+    const fat = await mountFat32(dir, 'SMALLFAT')
+    drives.push(fat)
+    const result = run('backup', bigCard, '--to', fat.mountPoint, '--json')
+    expect(result.status).toBe(3)
+    const report = JSON.parse(result.stdout)
+    const fatResult = report.destinations[0]
+    expect(fatResult.failed).toEqual([
+      expect.objectContaining({ path: 'photos/timelapse.mp4', code: 'FILE_TOO_LARGE_FOR_DRIVE' }),
+    ])
+    expect(fatResult.failed[0].reason).toContain('4 GiB')
+    expect(fatResult.copied).toBe(report.filesTotal - 1)
+    const onDrive = await filesUnder(fatResult.cardFolder)
+    expect(onDrive.some((name) => name.includes('timelapse'))).toBe(false)
+    expect((await readManifest(fatResult.cardFolder)).has('photos/timelapse.mp4')).toBe(false)
+  })
+})
