@@ -21,3 +21,5 @@ function required(name: string): string {
 export const serveUrl = (): string => required('E2E_URL')
 export const e2eRoot = (): string => required('E2E_ROOT')
 export const cardPath = (card: keyof typeof E2E_CARDS): string => path.join(e2eRoot(), E2E_CARDS[card])
+/** Folders moved in here are drives plugged into serve's computer (the simulated-drives test hook). */
+export const simulatedDrivesDir = (): string => required('CREATUREBOX_TEST_DRIVES_DIR')

@@ -62,6 +62,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Big enough that a backup is still running when the test acts on it (cancel, drive removed).
   await writeCardFixture(card(E2E_CARDS.big), { nights: 2, perNight: 50, photoKb: 6000, odd: false })
 
+  // Test hook (src/core/storage/simulatedDrives.ts): each folder in here is a removable drive to serve.
+  const drives = path.join(root, 'drives')
+  await fsp.mkdir(drives)
+  process.env['CREATUREBOX_TEST_DRIVES_DIR'] = drives
   const serve = await startServe(
     [
       '--port',

@@ -6,6 +6,7 @@ import { getCache } from './cache/index.js'
 import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
 import { SettingsStore } from './settings/settingsStore.js'
+import { cardBackupOf, rememberBackup, setAutoBackup } from './settings/cardBackups.js'
 import { boxIdOf } from '../shared/boxes.js'
 import { assessBackup, assessCleanup, assessOrganize } from '../shared/jobOutcome.js'
 import { CompanionError } from './errors.js'
@@ -16,6 +17,8 @@ import { KNOWN_HOSTS_FILE } from './sources/appDataDir.js'
 import { openSource } from './sources/openSource.js'
 import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
+import { autoBackupOnInsert } from './storage/autoBackupOnInsert.js'
+import { AUTOMATIC_BACKUP_PREFIX } from '../shared/cardBackups.js'
 import { StorageManager } from './storage/storageManager.js'
 import { createVerifyExportHandlers } from './verifyExportHandlers.js'
 
@@ -87,22 +90,54 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
   watcher.on('change', (drives) => emit({ name: 'drives.changed', payload: drives }))
   if (options.watchDrives) watcher.start()
 
+  /** The one way a backup starts: from the screen, the API, or on its own when a card is inserted. */
+  const startBackup = async (
+    source: string,
+    destinations: string[],
+    { incremental = true, verify = true, automatic = false } = {},
+  ) => {
+    const manager = await managerFor(source)
+    await manager.checkBackupDestinations(destinations)
+    return jobs.enqueue(
+      `${automatic ? AUTOMATIC_BACKUP_PREFIX : 'Backup of'} ${source}`,
+      async ({ signal, progress }) => {
+        const result = await manager.backupPhotos(destinations, {
+          incremental,
+          verify,
+          signal,
+          onProgress: progress,
+        })
+        // Only a verified run teaches the screen which drives to tick next time.
+        if (verify) await rememberBackup(settings, result)
+        return result
+      },
+      { kind: 'backup', source, assess: assessBackup },
+    )
+  }
+  watcher.on(
+    'change',
+    autoBackupOnInsert({
+      settings,
+      cardFolderOf: async (card) => (await managerFor(card)).cardFolderName(),
+      startBackup: (card, destinations) => startBackup(card, destinations, { automatic: true }),
+      logger: options.logger,
+    }),
+  )
+
   const handlers: CommandHandlers = {
     'jobs.list': async () => jobs.listJobs(),
     'jobs.get': async ({ id }) => jobs.getJob(id) ?? null,
     'jobs.cancel': async ({ id }) => jobs.cancelJob(id),
     'jobs.cleanup': async ({ maxAgeMs }) => jobs.cleanupOldJobs(maxAgeMs),
     'storage.stats': async ({ source, refresh }) => (await managerFor(source)).getStorageStats({ refresh }),
-    'storage.backup': async ({ source, destinations, incremental, verify }) => {
-      const manager = await managerFor(source)
-      await manager.checkBackupDestinations(destinations)
-      return jobs.enqueue(
-        `Backup of ${source}`,
-        ({ signal, progress }) =>
-          manager.backupPhotos(destinations, { incremental, verify, signal, onProgress: progress }),
-        { kind: 'backup', source, assess: assessBackup },
-      )
-    },
+    'storage.backup': async ({ source, destinations, incremental, verify }) =>
+      startBackup(source, destinations, { incremental, verify }),
+    'storage.checkDestination': async ({ source, destination }) =>
+      (await managerFor(source)).checkDestination(destination),
+    'storage.cardBackup': async ({ source }) =>
+      cardBackupOf(settings, await (await managerFor(source)).cardFolderName()),
+    'storage.setAutoBackup': async ({ source, enabled }) =>
+      setAutoBackup(settings, await (await managerFor(source)).cardFolderName(), enabled),
     'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt }) =>
       (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt }),
     'storage.cleanup': async ({ source, daysToKeep, requireBackupAt }) => {

@@ -1,17 +1,23 @@
 import { Notification } from 'electron'
 import type { ContractEvent } from '../shared/bridge.js'
-import { jobEndNotice } from '../shared/jobNotice.js'
+import { jobEndNotice, jobStartNotice } from '../shared/jobNotice.js'
 
-/** An OS notification when a backup, cleanup or organize ends; each job is announced once. */
+/**
+ * An OS notification when a backup, cleanup or organize ends, and when an automatic backup starts; each job
+ * is announced once per moment.
+ */
 export function notifyJobEnds(
   subscribe: (listener: (event: ContractEvent) => void) => () => void,
 ): () => void {
   const announced = new Set<string>()
   return subscribe((event) => {
-    if (event.name !== 'job.updated' || announced.has(event.payload.id)) return
-    const notice = jobEndNotice(event.payload)
-    if (!notice || !Notification.isSupported()) return
-    announced.add(event.payload.id)
+    if (event.name !== 'job.updated' || !Notification.isSupported()) return
+    const start = jobStartNotice(event.payload)
+    const end = jobEndNotice(event.payload)
+    const notice = start ?? end
+    const key = `${event.payload.id}:${start ? 'start' : 'end'}`
+    if (!notice || announced.has(key)) return
+    announced.add(key)
     new Notification({ title: `CreatureBox Companion: ${notice.title}`, body: notice.body }).show()
   })
 }

@@ -5,6 +5,7 @@ import {
   CamtrapExportResultSchema,
   DeploymentSettingsSchema,
 } from './camtrapDp.js'
+import { CardBackupInfoSchema, DestinationCheckSchema } from './cardBackups.js'
 import { JobSnapshotSchema } from './jobs.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
@@ -101,6 +102,21 @@ export const commands = {
       verify: z.boolean().default(true),
     }),
     JobSnapshotSchema,
+  ),
+  /**
+   * A typed destination checked when it is added, not after Start: there, writable, not a system folder or
+   * drive root, not on the card, room for this card's new files. A refusal is a result, with its reason.
+   */
+  'storage.checkDestination': command(
+    z.object({ source: SourceRefSchema, destination: DestinationPathSchema }),
+    DestinationCheckSchema,
+  ),
+  /** The drives this card was last backed up to, and whether it backs up on its own when inserted. */
+  'storage.cardBackup': command(z.object({ source: SourceRefSchema }), CardBackupInfoSchema),
+  /** Opt-in per card: back it up to its remembered drives as soon as it is inserted and they are there. */
+  'storage.setAutoBackup': command(
+    z.object({ source: SourceRefSchema, enabled: z.boolean() }),
+    CardBackupInfoSchema,
   ),
   'storage.cleanupPlan': command(CleanupInputSchema, CleanupPlanSchema),
   'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),

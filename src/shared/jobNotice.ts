@@ -1,3 +1,4 @@
+import { isAutomaticBackup } from './cardBackups.js'
 import type { JobSnapshot } from './jobs.js'
 
 export interface JobNotice {
@@ -22,4 +23,13 @@ export function jobEndNotice(job: JobSnapshot): JobNotice | undefined {
     default:
       return undefined
   }
+}
+
+/**
+ * A backup that started on its own when its card was inserted is announced as it starts too: the user did
+ * not click anything, and must know the card is being read before pulling it out.
+ */
+export function jobStartNotice(job: JobSnapshot): JobNotice | undefined {
+  if (job.status !== 'running' || !isAutomaticBackup(job)) return undefined
+  return { title: 'Backup started', body: `${job.name}: keep the card and the drives plugged in` }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CardBackupSchema } from './cardBackups.js'
 import { DEFAULT_ORGANIZE_BY, OrganizeBySchema } from './storage.js'
 
 /**
@@ -55,6 +56,8 @@ export const SettingsSchema = z.object({
   destinations: PathListSchema.default([]),
   boxes: BoxListSchema.default([]),
   preferences: PreferencesSchema.prefault({}),
+  /** Per card (device name and volume label): the drives it was last backed up to, and auto-backup. */
+  cardBackups: z.array(CardBackupSchema).default([]),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -67,6 +70,7 @@ export const SettingsPatchSchema = z.object({
   destinations: PathListSchema.optional(),
   boxes: BoxListSchema.optional(),
   preferences: z.object(preferenceFields).partial().optional(),
+  cardBackups: z.array(CardBackupSchema).optional(),
 })
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>
 
@@ -84,6 +88,7 @@ export function applySettingsPatch(
     ...(patch.folders ? { folders: [...new Set(patch.folders)] } : {}),
     ...(patch.destinations ? { destinations: [...new Set(patch.destinations)] } : {}),
     ...(patch.boxes ? { boxes: patch.boxes } : {}),
+    ...(patch.cardBackups ? { cardBackups: patch.cardBackups } : {}),
     preferences: { ...settings.preferences, ...preferences },
   })
 }

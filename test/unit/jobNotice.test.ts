@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jobEndNotice } from '../../src/shared/jobNotice.js'
+import { jobEndNotice, jobStartNotice } from '../../src/shared/jobNotice.js'
 import type { JobSnapshot } from '../../src/shared/jobs.js'
 
 const job = (overrides: Partial<JobSnapshot>): JobSnapshot => ({
@@ -28,5 +28,17 @@ describe('jobEndNotice', () => {
       ),
     ).toEqual({ title: 'Failed', body: 'Backup of /media/pi/CARD: The drive is full' })
     expect(jobEndNotice(job({ status: 'cancelled' }))?.title).toBe('Cancelled')
+  })
+})
+
+describe('jobStartNotice', () => {
+  it('announces the start of a backup that began on its own when its card was inserted, and nothing else', () => {
+    const automatic = job({ kind: 'backup', name: 'Automatic backup of /media/pi/CARD', status: 'running' })
+    expect(jobStartNotice(automatic)).toEqual({
+      title: 'Backup started',
+      body: 'Automatic backup of /media/pi/CARD: keep the card and the drives plugged in',
+    })
+    expect(jobStartNotice({ ...automatic, status: 'queued' })).toBeUndefined()
+    expect(jobStartNotice(job({ kind: 'backup', status: 'running' }))).toBeUndefined()
   })
 })

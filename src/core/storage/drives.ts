@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events'
 import type { Drive } from '../../shared/storage.js'
 import { isPhotoFile, parsePhotoName } from '../../shared/photoName.js'
 import { isSystemDrive } from '../../shared/driveConstraints.js'
+import { listSimulatedDrives } from './simulatedDrives.js'
 
 /** The subset of drivelist's record we read; declared here so tests can describe drives that cannot be plugged in. */
 export interface RawDrive {
@@ -22,7 +23,8 @@ export type ListRawDrives = () => Promise<RawDrive[]>
 const listWithDrivelist: ListRawDrives = async () => {
   // Loaded lazily: a native module, needed only when drives are actually listed.
   const drivelist = await import('drivelist')
-  return (await drivelist.list()) as RawDrive[]
+  const simulated = await listSimulatedDrives()
+  return [...((await drivelist.list()) as RawDrive[]), ...simulated]
 }
 
 /**

@@ -10,8 +10,11 @@ import type {
   StorageStats,
 } from '../../shared/storage.js'
 import type { PhotoSource } from '../sources/photoSource.js'
+import type { DestinationCheck } from '../../shared/cardBackups.js'
 import { backupFiles } from './backup.js'
 import { checkDestinations } from './backupDestinations.js'
+import { cardFolderName } from './backupFolder.js'
+import { checkDestinationForCard } from './destinationCheck.js'
 import { buildCatalog, catalogFingerprint, listCardFiles } from './catalog.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
@@ -93,6 +96,27 @@ export class StorageManager {
       sourceRoot: this.source.features.localRoot,
       systemMountpoints: await this.systemMountpoints(),
     })
+  }
+
+  /**
+   * One typed destination checked as the backup would check it, plus write access and room for this
+   * card's new files: the answer the Backup screen shows next to the field before Start.
+   */
+  async checkDestination(destination: string): Promise<DestinationCheck> {
+    await this.recoverOnce()
+    const { files, deviceName } = await listCardFiles(this.source)
+    return checkDestinationForCard(destination, {
+      folderName: cardFolderName(deviceName, (await this.source.identity()).volumeLabel),
+      files,
+      sourceRoot: this.source.features.localRoot,
+      systemMountpoints: await this.systemMountpoints(),
+    })
+  }
+
+  /** The folder this card's backup uses on every drive (`<device>_<volume label>`): the card's name. */
+  async cardFolderName(): Promise<string> {
+    const catalog = await this.getCatalog()
+    return cardFolderName(catalog.deviceName, (await this.source.identity()).volumeLabel)
   }
 
   /** The laptop's own drives: never a card to clean or organize, never the root of a backup. */

@@ -1,18 +1,22 @@
 import { assessBackup, verifiedOnDrive } from '../../../shared/jobOutcome.js'
 import type { BackupResult } from '../../../shared/storage.js'
 import { formatBytes } from '../format.js'
-import { ExportCamtrapAction } from './ExportCamtrapAction.js'
-import { VerifyDriveAction } from './VerifyDriveAction.js'
 
 /** What a finished backup did, per drive: verified copies, what was already there, what failed and why. */
 export function BackupResultView({ result }: { result: BackupResult }) {
   const { outcome, problems } = assessBackup(result)
+  const nothingNew = result.destinations.every(
+    (destination) => destination.copied + destination.moved === 0 && !destination.error,
+  )
   return (
     <section className="panel" aria-label="Backup result" data-testid="backup-result">
       <h2>Result</h2>
       {outcome === 'success' && result.verify ? (
         <p data-testid="backup-outcome">
-          Complete: all {result.filesTotal} files of the card are verified on every drive.
+          {nothingNew
+            ? `Nothing new: all ${result.filesTotal} files of the card were already verified on every drive.`
+            : `Complete: all ${result.filesTotal} files of the card are verified on every drive.`}{' '}
+          <strong data-testid="safe-to-remove">It is safe to remove the card.</strong>
         </p>
       ) : (
         <p className="error" role="alert" data-testid="backup-outcome">
@@ -21,10 +25,12 @@ export function BackupResultView({ result }: { result: BackupResult }) {
             : 'Copied without verification: nothing is recorded as backed up.'}
         </p>
       )}
-      <p>
-        {result.filesTotal} files ({formatBytes(result.bytesTotal)}) on the card,{' '}
-        {formatBytes(result.bytesCopied)} copied in {(result.durationMs / 1000).toFixed(1)} s.
-      </p>
+      {nothingNew ? null : (
+        <p>
+          {result.filesTotal} files ({formatBytes(result.bytesTotal)}) on the card,{' '}
+          {formatBytes(result.bytesCopied)} copied in {(result.durationMs / 1000).toFixed(1)} s.
+        </p>
+      )}
       <ul className="plain">
         {result.destinations.map((destination) => (
           <li
@@ -51,12 +57,6 @@ export function BackupResultView({ result }: { result: BackupResult }) {
               <br />
               Manifest: <code data-testid="manifest-path">{destination.manifestPath}</code>
             </p>
-            {destination.error ? null : (
-              <div className="drive-actions">
-                <VerifyDriveAction cardFolder={destination.cardFolder} />
-                <ExportCamtrapAction cardFolder={destination.cardFolder} />
-              </div>
-            )}
             {destination.failed.length > 0 ? (
               <ul className="failures">
                 {destination.failed.slice(0, 50).map((failure) => (
@@ -82,9 +82,19 @@ export function BackupResultView({ result }: { result: BackupResult }) {
         </div>
       ) : null}
       {result.flagged.length > 0 ? (
-        <p className="muted">
-          {result.flagged.length} damaged or empty photos were copied as they are on the card.
-        </p>
+        <div>
+          <p>Damaged or empty photos, copied as they are on the card:</p>
+          <ul className="failures" aria-label="Damaged or empty photos">
+            {result.flagged.slice(0, 200).map((photo) => (
+              <li key={photo.path}>
+                {photo.path}: {photo.flags.join(', ')}
+              </li>
+            ))}
+          </ul>
+          {result.flagged.length > 200 ? (
+            <p className="muted">and {result.flagged.length - 200} more (listed in the job's details)</p>
+          ) : null}
+        </div>
       ) : null}
     </section>
   )

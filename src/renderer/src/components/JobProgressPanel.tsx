@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { isFinishedStatus, type JobSnapshot } from '../../../shared/jobs.js'
 import { formatBytes, formatPercent, formatSeconds, formatSpeed } from '../format.js'
@@ -33,17 +33,37 @@ function Figure({ term, children }: { term: string; children: ReactNode }) {
 }
 
 /** Live progress of one job; it selects only its own job, so other jobs' ticks do not redraw it. */
-export function JobProgressPanel({ jobId, label }: { jobId: string; label: string }) {
+export function JobProgressPanel({
+  jobId,
+  label,
+  focusOnMount = false,
+}: {
+  jobId: string
+  label: string
+  /** A run the user just started: focus moves here, so keyboard and screen reader users follow it. */
+  focusOnMount?: boolean
+}) {
   const job = useJobsStore((state) => state.jobs[jobId])
   const cancel = useJobsStore((state) => state.cancel)
   const [cancelError, setCancelError] = useState<CompanionErrorData | undefined>()
+  const panel = useRef<HTMLElement>(null)
+  const hasJob = job !== undefined
+  useEffect(() => {
+    if (focusOnMount && hasJob) panel.current?.focus()
+  }, [focusOnMount, hasJob])
   if (!job) return null
   const { progress } = job
   const fraction = job.status === 'completed' ? 1 : progress.fraction
   const isActive = !isFinishedStatus(job.status)
   const hasBytes = progress.bytesTotal !== undefined
   return (
-    <section className="panel job-panel" aria-label={`${label} progress`} data-status={job.status}>
+    <section
+      ref={panel}
+      tabIndex={-1}
+      className="panel job-panel"
+      aria-label={`${label} progress`}
+      data-status={job.status}
+    >
       <div className="job-panel-head">
         <strong>{label}</strong>
         <span className={`status status-${job.outcome ?? job.status}`} data-testid="job-status">

@@ -1,25 +1,30 @@
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
 import { isEqualOrParent } from '../../../shared/paths.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { BackupResultSchema } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
+import { DestinationRow, type DestinationOption } from '../components/DestinationRow.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { formatBytes } from '../format.js'
+import { acceptedCheck, useCardBackupStore } from '../stores/cardBackupStore.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { useLastJob } from '../useLastJob.js'
 import { AddFolderForm } from '../components/AddFolderForm.js'
 
-interface DestinationOption {
-  path: string
-  description: string
-  /** Added by the user (kept in settings), as opposed to a drive detected now. */
-  isSaved: boolean
-}
+/** A drive as people name it: its folder's last part (`/media/me/BACKUP_A` → BACKUP_A). */
+const driveName = (path: string) =>
+  path
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop() || path
+
+const listNames = (names: string[]) =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
 
 export function BackupScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -29,10 +34,32 @@ export function BackupScreen() {
   const verify = useSettingsStore((state) => state.settings?.preferences.verifyBackups ?? true)
   const { job, isRunning, result } = useLastJob('backup', BackupResultSchema)
   const startBackup = useJobsStore((state) => state.startBackup)
+  const remembered = useCardBackupStore((state) => (state.source === source ? state.info : undefined))
+  const checks = useCardBackupStore((state) => (state.source === source ? state.checks : {}))
+  const loadCardBackup = useCardBackupStore((state) => state.load)
+  const checkDestination = useCardBackupStore((state) => state.check)
+  const setAutoBackup = useCardBackupStore((state) => state.setAutoBackup)
   const [picked, setPicked] = useState<string[]>([])
-  const [error, setError] = useState<CompanionErrorData | undefined>()
+  const [refusal, setRefusal] = useState<string | undefined>()
+  const [error, setError] = useState<CompanionErrorData | { message: string } | undefined>()
+  const [startedHere, setStartedHere] = useState(false)
 
-  // The laptop's own disk is never offered, nor the card itself.
+  // The card's remembered drives, read again when the card changes and after each of its backups ends.
+  const finished = job?.status === 'completed'
+  useEffect(() => {
+    if (source) void loadCardBackup(source)
+  }, [source, finished, loadCardBackup])
+
+  // The remembered drives that passed their check are ticked: one less thing to do on the second card.
+  const rememberedReady = (remembered?.destinations ?? []).filter((path) => acceptedCheck(checks[path]))
+  const readyKey = rememberedReady.join('\0')
+  const [tickedFor, setTickedFor] = useState('')
+  if (readyKey !== tickedFor) {
+    setTickedFor(readyKey)
+    if (readyKey) setPicked((current) => [...new Set([...current, ...rememberedReady])])
+  }
+
+  // The laptop's own disk is never offered, nor the card itself; a remembered drive is always shown.
   const options = useMemo<DestinationOption[]>(() => {
     const fromDrives = drives.filter(mayBeBackupDestination).flatMap((drive) =>
       drive.mountpoints.map((mount) => ({
@@ -42,35 +69,103 @@ export function BackupScreen() {
       })),
     )
     const known = new Set(fromDrives.map((option) => option.path))
-    const fromSettings = (saved ?? [])
+    const fromSettings = [...new Set([...(saved ?? []), ...(remembered?.destinations ?? [])])]
       .filter((path) => !known.has(path))
-      .map((path) => ({ path, description: 'Folder', isSaved: true }))
+      .map((path) => ({
+        path,
+        description: remembered?.destinations.includes(path) ? 'Last backup of this card' : 'Folder',
+        isSaved: (saved ?? []).includes(path),
+      }))
     return [...fromDrives, ...fromSettings].filter(
       (option) => !source || (!isEqualOrParent(option.path, source) && !isEqualOrParent(source, option.path)),
     )
-  }, [drives, saved, source])
+  }, [drives, saved, source, remembered])
 
-  const toggle = (path: string) =>
-    setPicked((current) => (current.includes(path) ? current.filter((p) => p !== path) : [...current, path]))
+  const isRefused = (path: string) => {
+    const entry = checks[path]
+    return entry?.state === 'checked' && !entry.check.accepted
+  }
+  // What Start will use is exactly what is shown ticked: shown, ticked, not refused.
+  const chosen = picked.filter((path) => options.some((option) => option.path === path) && !isRefused(path))
+
+  const toggle = (path: string) => {
+    const ticking = !picked.includes(path)
+    setPicked((current) => (ticking ? [...current, path] : current.filter((p) => p !== path)))
+    if (ticking && source && !checks[path]) void checkDestination(source, path)
+  }
 
   const addFolder = async (folder: string) => {
-    const failure = await updateSettings({ destinations: [...(saved ?? []), folder] })
+    if (!source) {
+      setRefusal('Choose a card first (Sources): a drive is checked against the card it will hold.')
+      return false
+    }
+    const checked = await checkDestination(source, folder)
+    if (checked.state !== 'checked' || !checked.check.accepted) {
+      setRefusal(
+        checked.state === 'error'
+          ? `Could not check ${folder}: ${checked.error.message}`
+          : checked.state === 'checked'
+            ? `Refused: ${checked.check.refusal?.message ?? 'this folder cannot hold the backup'}`
+            : undefined,
+      )
+      return false
+    }
+    setRefusal(undefined)
+    const failure = await updateSettings({ destinations: [...new Set([...(saved ?? []), folder])] })
     setError(failure)
     if (!failure) setPicked((current) => [...new Set([...current, folder])])
     return !failure
   }
-  const start = async () => {
-    if (!source) return
-    const chosen = picked.filter((path) => options.some((option) => option.path === path))
-    setError(await startBackup({ source, destinations: chosen, verify }))
+  const start = async (destinations: string[]) => {
+    if (!source || destinations.length === 0) return
+    // Checked again at the click: a drive unplugged since it was ticked is named, and nothing starts,
+    // rather than a run to fewer drives than the button said.
+    const rechecked = await Promise.all(destinations.map((path) => checkDestination(source, path)))
+    const refusals = rechecked.flatMap((entry) =>
+      entry.state === 'checked' && !entry.check.accepted ? [entry.check.refusal?.message ?? ''] : [],
+    )
+    if (refusals.length > 0) return setError({ message: refusals.join('; ') })
+    const failure = await startBackup({ source, destinations, verify })
+    setError(failure)
+    setStartedHere(!failure)
   }
+
+  const oneClick = remembered?.destinations ?? []
+  const oneClickReady = oneClick.length > 0 && oneClick.every((path) => acceptedCheck(checks[path]))
+  const startLabel = `Start backup${chosen.length > 1 ? ` to ${chosen.length} drives` : ''}`
 
   return (
     <section className="screen">
       <header className="screen-head">
-        <h1>Backup</h1>
+        <h1 tabIndex={-1}>Backup</h1>
       </header>
       <ChosenSource source={source} />
+      {oneClick.length > 0 ? (
+        <div className="panel one-click">
+          <button
+            type="button"
+            className="primary big"
+            disabled={!oneClickReady || isRunning}
+            onClick={() => void start(oneClick)}
+          >
+            Back up to {listNames(oneClick.map(driveName))}
+          </button>{' '}
+          <span className="muted">
+            {oneClickReady
+              ? 'The drives this card was last backed up to are here.'
+              : 'Plug in the drives this card was last backed up to, or pick others below.'}
+          </span>
+          <label className="auto-backup">
+            <input
+              type="checkbox"
+              checked={remembered?.autoBackup ?? false}
+              disabled={!source}
+              onChange={(event) => source && void setAutoBackup(source, event.target.checked).then(setError)}
+            />{' '}
+            Back up this card on its own when it is inserted and these drives are plugged in
+          </label>
+        </div>
+      ) : null}
       <fieldset className="panel" disabled={isRunning}>
         <legend>Back up to</legend>
         {options.length === 0 ? (
@@ -78,51 +173,49 @@ export function BackupScreen() {
         ) : null}
         <ul className="plain choices">
           {options.map((option) => (
-            <li key={option.path}>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={picked.includes(option.path)}
-                  onChange={() => toggle(option.path)}
-                />{' '}
-                <span className="path">{option.path}</span>{' '}
-                <span className="muted">{option.description}</span>
-              </label>
-              {option.isSaved ? (
-                <button
-                  type="button"
-                  className="small"
-                  aria-label={`Forget ${option.path}`}
-                  onClick={() => {
-                    setPicked((current) => current.filter((path) => path !== option.path))
-                    void updateSettings({
-                      destinations: (saved ?? []).filter((path) => path !== option.path),
-                    }).then(setError)
-                  }}
-                >
-                  Forget
-                </button>
-              ) : null}
-            </li>
+            <DestinationRow
+              key={option.path}
+              option={option}
+              entry={checks[option.path]}
+              ticked={picked.includes(option.path)}
+              onToggle={() => toggle(option.path)}
+              onForget={
+                option.isSaved
+                  ? () => {
+                      setPicked((current) => current.filter((path) => path !== option.path))
+                      void updateSettings({
+                        destinations: (saved ?? []).filter((path) => path !== option.path),
+                      }).then(setError)
+                    }
+                  : undefined
+              }
+            />
           ))}
         </ul>
-        <AddFolderForm label="Folder on a drive" placeholder="/media/me/BACKUP" onAdd={addFolder} />
+        <AddFolderForm
+          label="Folder on a drive"
+          placeholder="/media/me/BACKUP"
+          onAdd={addFolder}
+          refusal={refusal}
+        />
       </fieldset>
       <div className="actions">
         <button
           type="button"
-          className="primary"
-          disabled={!source || picked.length === 0 || isRunning}
-          onClick={() => void start()}
+          className={oneClick.length > 0 ? undefined : 'primary'}
+          disabled={!source || chosen.length === 0 || isRunning}
+          onClick={() => void start(chosen)}
         >
-          Start backup{picked.length > 1 ? ` to ${picked.length} drives` : ''}
+          {startLabel}
         </button>
         <span className="muted">
           {verify ? 'Every copy is re-read and checked by hash.' : 'Copies are not verified.'}
         </span>
       </div>
       <ErrorMessage error={error} title="Backup did not start" />
-      {job ? <JobProgressPanel jobId={job.id} label="Backup" /> : null}
+      {job ? (
+        <JobProgressPanel key={job.id} jobId={job.id} label="Backup" focusOnMount={startedHere} />
+      ) : null}
       {result?.success ? <BackupResultView result={result.data} /> : null}
     </section>
   )
