@@ -72,6 +72,7 @@ export async function backupFiles(
   const localRoot = source.features.localRoot
   const destinations = await openDestinations(destinationRoots, {
     folderName: cardFolderName(options.deviceName, identity.volumeLabel),
+    cardPaths: files.map((file) => file.path),
     sourceRoot: localRoot,
     systemMountpoints: options.systemMountpoints,
     waitForLock: options.waitForLock,
@@ -82,7 +83,7 @@ export async function backupFiles(
   const flagged: BackupResult['flagged'] = []
 
   try {
-    const plan = await planCopies(files, destinations, incremental)
+    const plan = dropRefusedFiles(await planCopies(files, destinations, incremental))
     for (const destination of destinations) {
       const needed = plan
         .filter((item) => item.targets.includes(destination))
@@ -174,7 +175,7 @@ async function planCopies(
         const decision = incremental
           ? decideBackup(
               file,
-              await statCopy(resolveInside(destination.cardFolder, file.path)),
+              await statCopy(resolveInside(destination.cardFolder, destination.names.storedAs(file.path))),
               destination.manifest.get(file.path),
             )
           : 'copy'
@@ -190,6 +191,21 @@ async function planCopies(
     { concurrency: 64 },
   )
   return planned.filter((item) => item.targets.length > 0)
+}
+
+/**
+ * A file the drive's file system cannot hold (over FAT32's 4 GiB − 1) is refused there by name before
+ * anything is read; the other files, and the other drives, go on.
+ */
+function dropRefusedFiles(plan: PlannedCopy[]): PlannedCopy[] {
+  for (const item of plan) {
+    item.targets = item.targets.filter((destination) => {
+      const refusal = destination.names.refusal(item.file)
+      if (refusal) destination.result.failed.push(refusal)
+      return !refusal
+    })
+  }
+  return plan.filter((item) => item.targets.length > 0)
 }
 
 /** Hour-shifted mtimes (FAT after DST) count as unchanged only when the source still hashes the same. */

@@ -1,6 +1,8 @@
 import { assessBackup, verifiedOnDrive } from '../../../shared/jobOutcome.js'
 import type { BackupResult } from '../../../shared/storage.js'
 import { formatBytes } from '../format.js'
+import { ExportCamtrapAction } from './ExportCamtrapAction.js'
+import { VerifyDriveAction } from './VerifyDriveAction.js'
 
 /** What a finished backup did, per drive: verified copies, what was already there, what failed and why. */
 export function BackupResultView({ result }: { result: BackupResult }) {
@@ -57,6 +59,12 @@ export function BackupResultView({ result }: { result: BackupResult }) {
               <br />
               Manifest: <code data-testid="manifest-path">{destination.manifestPath}</code>
             </p>
+            {destination.error ? null : (
+              <div className="drive-actions">
+                <VerifyDriveAction cardFolder={destination.cardFolder} />
+                <ExportCamtrapAction cardFolder={destination.cardFolder} />
+              </div>
+            )}
             {destination.failed.length > 0 ? (
               <ul className="failures">
                 {destination.failed.slice(0, 50).map((failure) => (
