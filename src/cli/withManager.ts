@@ -7,7 +7,15 @@ export async function withManager<T>(
   run: (manager: StorageManager) => Promise<T>,
   box: BoxConnectionOptions = {},
 ): Promise<T> {
-  const manager = new StorageManager(await openSource(sourceRef, box))
+  const source = await openSource(sourceRef, box)
+  const picked = source.features.piCard
+  if (picked) {
+    // On stderr: said to the person, whatever `--json` prints on stdout.
+    process.stderr.write(
+      `Raspberry Pi card ${picked.mount}: using the ${picked.kind} folder ${picked.boxFolder} (its photos, settings and logs)\n`,
+    )
+  }
+  const manager = new StorageManager(source)
   try {
     return await run(manager)
   } finally {

@@ -8,6 +8,7 @@ import { writeFileAtomically } from '../files/writeFileAtomically.js'
 import { resolveInside } from '../storage/safety.js'
 import type {
   PhotoSource,
+  SourceFeatures,
   SourceFile,
   SourceFileReader,
   SourceIdentity,
@@ -22,7 +23,7 @@ export interface LocalSourceOptions {
 /** A mounted card, or any folder on this computer. */
 export class LocalSource implements PhotoSource {
   readonly root: string
-  readonly features: { localRoot: string; caseInsensitive: boolean }
+  readonly features: SourceFeatures & { localRoot: string }
 
   constructor(
     root: string,

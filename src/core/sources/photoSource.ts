@@ -44,6 +44,11 @@ export interface SourceFeatures {
    * system where that is possible; true where it cannot be told, the cautious answer for name clashes.
    */
   caseInsensitive: boolean
+  /**
+   * A box's folder on a Raspberry Pi system card, which the source was narrowed to (piCard.ts): said to
+   * the user, so they know which folder was picked from the card.
+   */
+  piCard?: { mount: string; boxFolder: string; kind: 'CreatureBox' | 'Mothbox' }
 }
 
 /**
