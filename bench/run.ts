@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { MemoryCache } from '../src/core/cache/index.js'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { LocalSource } from '../src/core/sources/localSource.js'
+import { hashFromDrive } from '../src/core/storage/driveReadBack.js'
+import { hashFile } from '../src/core/storage/fileHash.js'
 import { StorageManager } from '../src/core/storage/storageManager.js'
 import { dropCaches, flushDisks, mbPerSecond, median, printRatio, timeCommand } from './measure.js'
 
@@ -82,6 +84,27 @@ try {
   )
   await manager.close()
 
+  // The verification step's read-back: every copy of a backup re-read from the drive itself (O_DIRECT, as
+  // backup and verify do) against the same files read through the page cache, as the read-back used to be.
+  const copies = (await fsp.readdir(noopTarget, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+  const readAll = async (read: (file: string) => Promise<unknown>) =>
+    median(
+      await sequence(runs, async () => {
+        const started = performance.now()
+        for (const copy of copies) await read(copy)
+        return (performance.now() - started) / 1000
+      }),
+    )
+  const cachedReadBack = await readAll((file) => hashFile(file))
+  const driveReadBack = await readAll(async (file) => {
+    if ((await hashFromDrive(file)).level !== 'drive') throw new Error('the page cache was not bypassed')
+  })
+  const verifyCli = median(
+    await sequence(runs, async () => timeCommand('verify', process.execPath, [cli, 'verify', noopTarget])),
+  )
+
   console.log(`card: ${(bytes / 1e6).toFixed(0)} MB, ${card.files.length} files; medians of ${runs} runs`)
   console.log(`cp -r + sync:                  ${cp.toFixed(2)} s (${mbPerSecond(bytes, cp)} MB/s)`)
   console.log(`rsync -a + sync:               ${rsync.toFixed(2)} s (${mbPerSecond(bytes, rsync)} MB/s)`)
@@ -90,11 +113,22 @@ try {
   console.log(`rsync -a no-op:                ${rsyncNoop.toFixed(3)} s`)
   console.log(`creaturebox backup no-op:      ${cliNoop.toFixed(3)} s (a new Node process)`)
   console.log(`no-op in the running app:      ${inProcessNoop.toFixed(3)} s`)
+  console.log(
+    `read-back, page cache:         ${cachedReadBack.toFixed(2)} s (${mbPerSecond(bytes, cachedReadBack)} MB/s)`,
+  )
+  console.log(
+    `read-back, from the drive:     ${driveReadBack.toFixed(2)} s (${mbPerSecond(bytes, driveReadBack)} MB/s)`,
+  )
+  console.log(
+    `creaturebox verify:            ${verifyCli.toFixed(2)} s (${mbPerSecond(bytes, verifyCli)} MB/s)`,
+  )
   printRatio('backup throughput / cp -r throughput', cp / one, '>= 0.95')
   printRatio('backup throughput / rsync -a throughput', rsync / one, '>= 0.95')
   printRatio('no-op time / rsync -a no-op time (CLI process)', cliNoop / rsyncNoop, '<= 1.0')
   printRatio('no-op time / rsync -a no-op time (running app)', inProcessNoop / rsyncNoop, '<= 1.0')
   printRatio('two destinations / one (same disk: twice the bytes written)', two / one, '<= 1.2')
+  printRatio('read-back from the drive / through the page cache', driveReadBack / cachedReadBack, 'measured')
+  printRatio('read-back from the drive / whole verified backup', driveReadBack / one, 'measured')
 
   // Two real drives each take their own bytes; here two RAM disks stand in for them, and the card is read
   // cold from the disk, as from a card. Needs root (mount, drop_caches).
