@@ -10,6 +10,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The verify test mounts an ext4 image on a loop device and finds a file's blocks (needs root as well).
+[ -x /usr/sbin/mkfs.ext4 ] && [ -x /usr/sbin/filefrag ] || need+=(e2fsprogs)
+command -v losetup >/dev/null 2>&1 || need+=(mount)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "setup-system: everything is installed"
