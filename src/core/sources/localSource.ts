@@ -67,7 +67,20 @@ export class LocalSource implements PhotoSource {
       throw new CompanionError('SOURCE_UNREADABLE', `No permission to read ${source.root}`, { cause: error })
     }
     source.features.caseInsensitive = await isCaseInsensitiveFolder(source.root)
+    source.openedDevice = stats.dev
     return source
+  }
+
+  /** Device of the root when opened: another device there (or none) means the card was pulled out. */
+  openedDevice: number | undefined
+
+  async stillThere(): Promise<boolean> {
+    try {
+      const stats = await fsp.stat(this.root)
+      return stats.isDirectory() && (this.openedDevice === undefined || stats.dev === this.openedDevice)
+    } catch {
+      return false
+    }
   }
 
   private abs(relativePath: string): string {

@@ -85,5 +85,10 @@ export interface PhotoSource {
   /** Removes the folder if it is empty; returns whether it did. */
   removeEmptyFolder(path: string): Promise<boolean>
   volume(): Promise<SourceVolume>
+  /**
+   * Optional: whether the card is still the one opened (a card pulled out mid-run fails every read; asked
+   * after a read fails, to stop once instead of failing each remaining file).
+   */
+  stillThere?(): Promise<boolean>
   close(): Promise<void>
 }

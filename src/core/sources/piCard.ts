@@ -139,6 +139,7 @@ async function openBox(box: PiBoxFolder, mount: string): Promise<LocalSource> {
   const opened = await LocalSource.open(box.folder)
   const source = new PiBoxSource(box, mount)
   source.features.caseInsensitive = opened.features.caseInsensitive
+  source.openedDevice = opened.openedDevice
   source.features.piCard = { mount, boxFolder: box.folder, kind: box.kind }
   return source
 }

@@ -97,6 +97,7 @@ class VerifiedCopy {
       if (this.options.signal?.aborted) throw cancelled()
       // A box out of reach for good (its reconnect attempts spent) fails the job with its own clear message.
       if (isSourceGone(error)) throw error
+      if (this.source.stillThere && !(await this.source.stillThere())) throw cardRemoved(error)
       if (errnoCode(error) === 'ENOENT') {
         return {
           path: this.file.path,
@@ -204,6 +205,14 @@ async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
     offset += bytesWritten
   }
 }
+
+/** The card stopped answering mid-run (pulled out): the backup stops once, keeping what was verified. */
+const cardRemoved = (cause: unknown) =>
+  new CompanionError(
+    'SOURCE_NOT_FOUND',
+    'The card was removed or stopped answering during the backup: files verified before are kept, and no partial file was left; plug it in and run the backup again to finish',
+    { cause },
+  )
 
 export const cancelled = () =>
   new CompanionError('CANCELLED', 'The backup was cancelled; completed files are kept')
