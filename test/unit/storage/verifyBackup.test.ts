@@ -24,7 +24,7 @@ beforeAll(async () => {
       nights: 2,
       perNight: 5,
       photoKb: 30,
-      deviceName: device,
+      device,
     })
     const manager = new StorageManager(await LocalSource.open(card.root))
     await manager.backupPhotos(drive)
