@@ -1,5 +1,11 @@
+import path from 'node:path'
+import { appDataDir } from '../core/sources/appDataDir.js'
 import { openSource, type BoxConnectionOptions } from '../core/sources/openSource.js'
+import { CatalogIndexStore } from '../core/storage/catalogIndex.js'
 import { StorageManager } from '../core/storage/storageManager.js'
+
+/** A discarded index only slows one run down: not worth a line in a command's output. */
+const quietLogger = { warn: () => undefined }
 
 /** Opens the named source for one command and always closes it (an SFTP link must not linger). */
 export async function withManager<T>(
@@ -15,7 +21,9 @@ export async function withManager<T>(
       `Raspberry Pi card ${picked.mount}: using the ${picked.kind} folder ${picked.boxFolder} (its photos, settings and logs)\n`,
     )
   }
-  const manager = new StorageManager(source)
+  // The same kept catalogs as the desktop app: a card opened before starts from its index.
+  const catalogIndex = new CatalogIndexStore(path.join(appDataDir(), 'catalog-index'), quietLogger)
+  const manager = new StorageManager(source, undefined, { catalogIndex })
   try {
     return await run(manager)
   } finally {

@@ -19,6 +19,8 @@ import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { autoBackupOnInsert } from './storage/autoBackupOnInsert.js'
 import { AUTOMATIC_BACKUP_PREFIX } from '../shared/cardBackups.js'
+import { CatalogIndexStore } from './storage/catalogIndex.js'
+import { damageCheckStarter } from './storage/damageCheckJobs.js'
 import { StorageManager } from './storage/storageManager.js'
 import { createVerifyExportHandlers } from './verifyExportHandlers.js'
 
@@ -70,12 +72,15 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     const key = `${ref}\0${JSON.stringify(box)}\0${secret === undefined ? '' : 'secret'}`
     return { key, open: () => openSource(connection.ref, connection.options) }
   }
+  // Catalogs kept across restarts, so a season's card opens from its index (catalogIndex.ts).
+  const catalogIndex = new CatalogIndexStore(path.join(options.dataDir, 'catalog-index'), options.logger)
+  const startDamageCheck = damageCheckStarter(jobs)
   const managers = new Map<string, Promise<StorageManager>>()
   const managerFor = async (ref: string): Promise<StorageManager> => {
     const { key, open } = await sourceOf(ref)
     let manager = managers.get(key)
     if (!manager) {
-      manager = open().then((source) => new StorageManager(source, cache))
+      manager = open().then((source) => new StorageManager(source, cache, { catalogIndex }))
       // A failed open (card not mounted, box unreachable) must not be remembered: the user will retry.
       manager.catch(() => managers.delete(key))
       managers.set(key, manager)
@@ -129,7 +134,12 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'jobs.get': async ({ id }) => jobs.getJob(id) ?? null,
     'jobs.cancel': async ({ id }) => jobs.cancelJob(id),
     'jobs.cleanup': async ({ maxAgeMs }) => jobs.cleanupOldJobs(maxAgeMs),
-    'storage.stats': async ({ source, refresh }) => (await managerFor(source)).getStorageStats({ refresh }),
+    'storage.stats': async ({ source, refresh }) => {
+      const manager = await managerFor(source)
+      const stats = await manager.getStorageStats({ refresh })
+      startDamageCheck(source, manager, stats)
+      return stats
+    },
     'storage.backup': async ({ source, destinations, incremental, verify }) =>
       startBackup(source, destinations, { incremental, verify }),
     'storage.checkDestination': async ({ source, destination }) =>
@@ -170,9 +180,12 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       return jobs.enqueue(
         `Process ${photos.length} photos of ${source}`,
         async ({ signal, progress }) => {
-          const catalog = await manager.getCatalog({ signal, refresh: true })
-          const byPath = new Map(catalog.photos.map((photo) => [photo.path, photo]))
           const wanted = photos.map((name) => name.replace(/\\/g, '/').replace(/^\.?\//, ''))
+          // The photos named are read again, damage flags included, whatever the catalog knew of them.
+          await manager.getCatalog({ signal, refresh: true })
+          await manager.checkDamage({ signal, only: wanted })
+          const catalog = await manager.getCatalog({ signal })
+          const byPath = new Map(catalog.photos.map((photo) => [photo.path, photo]))
           progress({ fraction: 1, filesDone: photos.length, filesTotal: photos.length })
           const result: PhotoBatchResult = {
             photos: wanted.flatMap((name) => byPath.get(name) ?? []),

@@ -44,6 +44,7 @@ export const JobKindSchema = z.enum([
   'verify',
   'export',
   'thumbnails',
+  'checkDamage',
 ])
 export type JobKind = z.infer<typeof JobKindSchema>
 

@@ -36,6 +36,11 @@ export const CatalogPhotoSchema = z.object({
   /** Files that travel with this photo (sidecar `<photo>.json`), relative paths. */
   companions: z.array(z.string()),
   flags: z.array(PhotoFlagSchema),
+  /**
+   * false while the damage check has not read this photo yet (its flags then say only whether it is empty):
+   * stats come from names and sizes first, the check fills flags in later (newest night first).
+   */
+  checked: z.boolean().optional(),
 })
 export type CatalogPhoto = z.infer<typeof CatalogPhotoSchema>
 
@@ -78,6 +83,8 @@ export const StorageStatsSchema = z.object({
   flagged: z.object({ empty: z.number().int(), corrupt: z.number().int() }),
   /** Folders and files that could not be read (a root-only `lost+found`): not counted above. */
   unreadable: z.array(FileFailureSchema).default([]),
+  /** Photos the damage check has read so far: `flagged` counts corrupt photos among these only. */
+  damageChecked: z.number().int().nonnegative().optional(),
   oldestCapture: WallClockSchema.optional(),
   newestCapture: WallClockSchema.optional(),
   /** One entry per night from the first to the last, with zero-count nights included so gaps show. */

@@ -18,6 +18,9 @@ import { filesUnder } from '../support/filesUnder.js'
  * summary and exit code say what really happened.
  */
 
+// Each test runs the real CLI several times, a new Node process each: give a loaded machine room.
+vi.setConfig({ testTimeout: 90_000 })
+
 const cli = fileURLToPath(new URL('../../bin/creaturebox.js', import.meta.url))
 let dir: string
 
@@ -110,7 +113,7 @@ describe('back up, organize, back up again', () => {
     const human = run(['backup', card, '--to', drive])
     expect(human.stdout).toContain(`all ${total} files`)
     expect(human.stdout).toContain('nothing new')
-  })
+  }, 90_000)
 })
 
 describe('organize refuses a root it could damage', () => {
@@ -147,7 +150,8 @@ describe('organize refuses a root it could damage', () => {
     expect(await snapshotOf(home)).toEqual(before)
     const atRoot = run(['organize', '/', '--dry-run'])
     expect(atRoot.status).toBe(1)
-    expect(atRoot.stderr).toContain('/ is your home folder or holds it')
+    // Refused either as what holds the home folder or, where / looks like a Pi system card, as that.
+    expect(atRoot.stderr).toMatch(/\/ is your home folder or holds it|\/ is a Raspberry Pi system card/)
   })
 })
 

@@ -5,8 +5,24 @@ import type { PhotoSource, SourceFile } from './photoSource.js'
 /** Errors that make one folder unreadable while the rest of the card still is (a root-only `lost+found`). */
 const UNREADABLE_CODES = new Set(['EACCES', 'EPERM', 'EIO'])
 
+/** One folder as a walk saw it, with the folder's own mtime when the walk read it (a cheap change signal). */
+export interface ListedFolder {
+  mtimeMs?: number
+  files: SourceFile[]
+  folders: string[]
+}
+
 export interface WalkOptions {
   signal?: AbortSignal
+  /**
+   * Folders as an earlier walk listed them: one whose mtime has not moved is taken as it was, without
+   * listing it (adding, removing or renaming a file changes its folder's mtime). A file rewritten in place
+   * under the same name changes no folder, so only callers whose answer may lag behind such an edit (stats,
+   * a catalog) pass this; a backup always lists.
+   */
+  known?: Readonly<Record<string, ListedFolder>>
+  /** Told every folder walked, with its mtime, so a caller can keep it as `known` for the next walk. */
+  onListed?: (folder: string, listed: ListedFolder) => void
   /**
    * Called for each folder below the root that cannot be listed; the walk goes on without it. Without
    * this callback such a folder fails the walk: a caller must decide what a partial listing means for it.
@@ -25,9 +41,9 @@ export async function* walkSource(source: PhotoSource, options: WalkOptions = {}
   while (pending.length > 0) {
     options.signal?.throwIfAborted()
     const folder = pending.pop() as string
-    let listing: Awaited<ReturnType<PhotoSource['list']>>
+    let listing: ListedFolder
     try {
-      listing = await source.list(folder)
+      listing = await listOrReuse(source, folder, options)
     } catch (error) {
       const code = errnoCode(error)
       if (folder === '') throw error
@@ -43,6 +59,19 @@ export async function* walkSource(source: PhotoSource, options: WalkOptions = {}
     yield* [...listing.files].sort(byPath)
     pending.push(...[...listing.folders].sort().reverse())
   }
+}
+
+async function listOrReuse(source: PhotoSource, folder: string, options: WalkOptions): Promise<ListedFolder> {
+  if (!options.known && !options.onListed) return source.list(folder)
+  // The mtime is read before the listing, so a change made while listing shows at the next walk.
+  const mtimeMs = (await source.statFolder(folder))?.mtimeMs
+  const known = options.known?.[folder]
+  const listed =
+    known && mtimeMs !== undefined && known.mtimeMs === mtimeMs
+      ? known
+      : { mtimeMs, ...(await source.list(folder)) }
+  options.onListed?.(folder, listed)
+  return listed
 }
 
 const byPath = (a: SourceFile, b: SourceFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)

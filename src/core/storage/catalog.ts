@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto'
-import { LRUCache } from 'lru-cache'
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import { dateOf, nightOf } from '../../shared/night.js'
 import { isPhotoFile, parsePhotoName, sidecarPhotoOf } from '../../shared/photoName.js'
 import type { Catalog, CatalogFile, CatalogPhoto, FileFailure } from '../../shared/storage.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
-import { walkSource } from '../sources/walkSource.js'
+import { walkSource, type WalkOptions } from '../sources/walkSource.js'
 import { inspectPhoto } from './captureTime.js'
 
 /**
@@ -31,7 +29,21 @@ const PROGRESS_INTERVAL_MS = 200
 export interface BuildCatalogOptions {
   signal?: AbortSignal
   onProgress?: (progress: JobProgressUpdate) => void
+  /**
+   * false: photos whose name carries the capture time are not opened, so a catalog costs one walk of names,
+   * sizes and mtimes; their flags then say only whether they are empty (`checked: false`) until
+   * `checkPhotoDamage` reads them. Default true: every photo is read.
+   */
+  checkDamage?: boolean
+  /** What an earlier catalog knew of a photo, reused when its size and mtime are unchanged. */
+  knownPhoto?: (file: SourceFile) => KnownPhoto | undefined
+  /** Folders an earlier walk listed, and where to report this walk's folders (walkSource.ts). */
+  knownFolders?: WalkOptions['known']
+  onListed?: WalkOptions['onListed']
 }
+
+/** What a catalog knows of one photo beyond its listing. */
+export type KnownPhoto = Pick<CatalogPhoto, 'capturedAt' | 'captureOrigin' | 'flags' | 'checked'>
 
 function throttled(onProgress: BuildCatalogOptions['onProgress']) {
   let last = 0
@@ -66,7 +78,7 @@ const toCatalogFile = ({ path, size, mtimeMs }: SourceFile): CatalogFile => ({ p
  * time, then path; other files by path.
  */
 export async function buildCatalog(source: PhotoSource, options: BuildCatalogOptions = {}): Promise<Catalog> {
-  const { signal } = options
+  const { signal, checkDamage = true } = options
   const report = throttled(options.onProgress)
   const { id } = await source.identity()
 
@@ -78,6 +90,8 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   for await (const file of walkSource(source, {
     signal,
     onUnreadable: (failure) => unreadable.push(failure),
+    known: options.knownFolders,
+    onListed: options.onListed,
   })) {
     listed += 1
     report({ message: 'Listing files', filesDone: listed })
@@ -101,7 +115,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   const photos = await pMap(
     photoFiles,
     async (file): Promise<CatalogPhoto | undefined> => {
-      const inspection = await inspectPhoto(source, file)
+      const inspection = options.knownPhoto?.(file) ?? (await describePhoto(source, file, checkDamage))
       inspected += 1
       report({
         message: 'Reading photo times',
@@ -125,6 +139,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
         night: nightOf(inspection.capturedAt),
         companions: companionsByPhoto.get(file.path) ?? [],
         flags: inspection.flags,
+        checked: inspection.checked ?? true,
       }
     },
     { concurrency: INSPECT_CONCURRENCY, signal },
@@ -147,6 +162,71 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
 }
 
 /**
+ * A photo as a catalog first sees it: read (time from EXIF or mtime when the name carries none, damage
+ * flags from its head and tail), or, when the damage check is left for later and the name carries the
+ * time, not opened at all.
+ */
+async function describePhoto(
+  source: PhotoSource,
+  file: SourceFile,
+  checkDamage: boolean,
+): Promise<KnownPhoto | { unreadable: FileFailure } | undefined> {
+  const fromName = checkDamage ? undefined : parsePhotoName(file.path)?.capturedAt
+  if (fromName !== undefined) {
+    const empty = file.size === 0
+    return { capturedAt: fromName, captureOrigin: 'filename', flags: empty ? ['empty'] : [], checked: empty }
+  }
+  const inspection = await inspectPhoto(source, file)
+  return inspection && !('unreadable' in inspection) ? { ...inspection, checked: true } : inspection
+}
+
+/**
+ * Reads the photos of a catalog that the damage check has not read yet, newest night first (a power cut
+ * damages the photo being written last), and reports each one's flags as it goes. Photos that vanished
+ * meanwhile are skipped. Cancelling keeps what was reported.
+ */
+export async function checkPhotoDamage(
+  source: PhotoSource,
+  photos: readonly CatalogPhoto[],
+  options: {
+    signal?: AbortSignal
+    onProgress?: (progress: JobProgressUpdate) => void
+    onChecked: (photo: CatalogPhoto, flags: CatalogPhoto['flags']) => void
+  },
+): Promise<{ checked: number; damaged: { path: string; flags: CatalogPhoto['flags'] }[] }> {
+  const pending = photos
+    .filter((photo) => photo.checked === false)
+    .sort((a, b) => (a.capturedAt < b.capturedAt ? 1 : a.capturedAt > b.capturedAt ? -1 : 0))
+  const report = throttled(options.onProgress)
+  const damaged: { path: string; flags: CatalogPhoto['flags'] }[] = []
+  let checked = 0
+  await pMap(
+    pending,
+    async (photo) => {
+      const inspection = await inspectPhoto(source, photo)
+      checked += 1
+      report({
+        message: 'Checking photos for damage',
+        fraction: checked / pending.length,
+        filesDone: checked,
+        filesTotal: pending.length,
+        currentFile: photo.path,
+      })
+      if (!inspection) return
+      // A photo without read permission shows no damage it can be judged by; it is not read again until it
+      // changes, and backups list it as unreadable.
+      const flags = 'unreadable' in inspection ? [] : inspection.flags
+      options.onChecked(photo, flags)
+      if ('unreadable' in inspection) return
+      if (flags.length > 0) damaged.push({ path: photo.path, flags })
+    },
+    { concurrency: INSPECT_CONCURRENCY, signal: options.signal },
+  )
+  report({ message: 'Damage check done', fraction: 1, filesDone: checked, filesTotal: pending.length }, true)
+  return { checked, damaged }
+}
+
+/**
  * What a backup carries: every file on the card except the Companion's own, listed without opening any (a
  * no-op re-run must not read photos), the folders that could not be listed, and the device name for the
  * backup folder.
@@ -165,60 +245,4 @@ export async function listCardFiles(
   }
   const deviceName = mostCommonDevice(files.filter((file) => isPhotoFile(file.path)))
   return deviceName === undefined ? { files, unreadable } : { files, unreadable, deviceName }
-}
-
-/** Every folder that holds a file, with all its ancestors and the root (`''`). */
-async function foldersOf(source: PhotoSource): Promise<string[]> {
-  const folders = new Set<string>([''])
-  // An unreadable folder cannot change what the catalog shows, so the fingerprint simply leaves it out.
-  for await (const file of walkSource(source, { onUnreadable: () => undefined })) {
-    let slash = file.path.lastIndexOf('/')
-    while (slash > 0) {
-      const folder = file.path.slice(0, slash)
-      if (folders.has(folder)) break
-      folders.add(folder)
-      slash = folder.lastIndexOf('/')
-    }
-  }
-  return [...folders].sort()
-}
-
-interface FolderSnapshot {
-  folders: string[]
-  mtimes: (number | undefined)[]
-}
-
-/** Folder lists of recently fingerprinted sources, by source id. */
-const knownFolders = new LRUCache<string, FolderSnapshot>({ max: 64 })
-
-const statFolders = (source: PhotoSource, folders: string[]): Promise<(number | undefined)[]> =>
-  pMap(folders, async (folder) => (await source.statFolder(folder))?.mtimeMs, {
-    concurrency: INSPECT_CONCURRENCY,
-  })
-
-/**
- * A cheap "has this card changed?" signal for caches, read from folder mtimes only (no file is opened).
- * Adding, removing or renaming a file changes its folder's mtime, and a new folder changes its parent's;
- * the folders to stat are remembered per source from one walk, which is redone only when some mtime moved,
- * so an unchanged card costs one statFolder per folder and keeps the same fingerprint.
- *
- * Limitations, covered by the catalog cache's TTL: a file rewritten in place under the same name changes no
- * folder; files appearing in a folder that held no file at the last walk go unnoticed (PhotoSource cannot
- * list empty folders); and FAT keeps mtimes to 2 s, so two changes within 2 s may look like one.
- */
-export async function catalogFingerprint(source: PhotoSource): Promise<string> {
-  const { id } = await source.identity()
-  let snapshot = knownFolders.get(id)
-  if (snapshot) {
-    const mtimes = await statFolders(source, snapshot.folders)
-    if (mtimes.some((mtime, index) => mtime !== snapshot?.mtimes[index])) snapshot = undefined
-  }
-  if (!snapshot) {
-    const folders = await foldersOf(source)
-    snapshot = { folders, mtimes: await statFolders(source, folders) }
-    knownFolders.set(id, snapshot)
-  }
-  const hash = createHash('sha256')
-  snapshot.folders.forEach((folder, index) => hash.update(`${folder}\0${snapshot.mtimes[index] ?? '-'}\n`))
-  return hash.digest('hex').slice(0, 32)
 }

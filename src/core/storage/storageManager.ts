@@ -15,7 +15,9 @@ import { backupFiles } from './backup.js'
 import { checkDestinations } from './backupDestinations.js'
 import { cardFolderName } from './backupFolder.js'
 import { checkDestinationForCard } from './destinationCheck.js'
-import { buildCatalog, catalogFingerprint, listCardFiles } from './catalog.js'
+import { listCardFiles } from './catalog.js'
+import type { CatalogIndexStore } from './catalogIndex.js'
+import { CatalogKeeper, type DamageCheckResult } from './catalogKeeper.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
 import { assertSafeSourceRoot } from './sourceRootSafety.js'
@@ -28,25 +30,24 @@ export interface OperationOptions {
   onProgress?: (progress: JobProgressUpdate) => void
 }
 
-/** Catalogs are rebuilt at least this often even when folder mtimes say nothing changed. */
-const CATALOG_TTL_MS = 300_000
+/** Stats are kept this long in the cache even for an unchanged card (they carry the volume's free space). */
+const STATS_TTL_MS = 300_000
 
 /**
  * The storage service of the original web app, over any PhotoSource: stats, verified backup, safe cleanup
- * and organizing. Catalog and stats are cached by the source's fingerprint, so an unchanged card is walked
- * once however often the UI asks.
+ * and organizing. The catalog is kept current by a CatalogKeeper (one folder stat per folder for an
+ * unchanged card, an index on disk across restarts); stats are cached by the catalog's fingerprint.
  */
 export class StorageManager {
   private recovered = false
+  private readonly catalogs: CatalogKeeper
 
   constructor(
     readonly source: PhotoSource,
     private readonly cache: Cache = new MemoryCache(),
-  ) {}
-
-  private async cacheKey(kind: 'catalog' | 'stats'): Promise<string> {
-    const { id } = await this.source.identity()
-    return `${kind}:${id}:${await catalogFingerprint(this.source)}`
+    options: { catalogIndex?: CatalogIndexStore } = {},
+  ) {
+    this.catalogs = new CatalogKeeper(source, options.catalogIndex)
   }
 
   /** An organize that a crash interrupted is finished before anything reads the card's layout. */
@@ -56,21 +57,36 @@ export class StorageManager {
     this.recovered = true
   }
 
+  /**
+   * Photos with capture time and night, sidecars and other files. Damage flags are those the damage check
+   * has found so far (`checked: false` on a photo it has not read yet): see checkDamage.
+   */
   async getCatalog(options: OperationOptions & { refresh?: boolean } = {}): Promise<Catalog> {
     await this.recoverOnce()
-    const key = await this.cacheKey('catalog')
-    if (options.refresh) await this.cache.delete(key)
-    return this.cache.getOrSet(key, () => buildCatalog(this.source, options), { ttlMs: CATALOG_TTL_MS })
+    return (await this.catalogs.current(options)).catalog
   }
 
   async getStorageStats(options: OperationOptions & { refresh?: boolean } = {}): Promise<StorageStats> {
-    const key = await this.cacheKey('stats')
+    await this.recoverOnce()
+    const { catalog, fingerprint } = await this.catalogs.current(options)
+    const key = `stats:${catalog.sourceId}:${fingerprint}`
     if (options.refresh) await this.cache.delete(key)
     return this.cache.getOrSet(
       key,
-      async () => computeStorageStats(await this.getCatalog(options), await this.source.volume(), new Date()),
-      { ttlMs: CATALOG_TTL_MS },
+      async () => computeStorageStats(catalog, await this.source.volume(), new Date()),
+      { ttlMs: STATS_TTL_MS },
     )
+  }
+
+  /**
+   * Reads the photos the damage check has not read yet (newest night first) for their flags, or, with
+   * `only`, those photos again; kept in the catalog and its index, so no unchanged photo is read twice.
+   */
+  async checkDamage(
+    options: OperationOptions & { only?: readonly string[] } = {},
+  ): Promise<DamageCheckResult> {
+    await this.recoverOnce()
+    return this.catalogs.checkDamage(options)
   }
 
   async backupPhotos(
@@ -157,10 +173,9 @@ export class StorageManager {
     }
   }
 
-  /** Forgets cached catalog and stats of this source (after it changed, or on the user's refresh). */
+  /** After the companion changed the card itself: its catalog is read again (stats follow its fingerprint). */
   async invalidate(): Promise<void> {
-    await this.cache.delete(await this.cacheKey('catalog'))
-    await this.cache.delete(await this.cacheKey('stats'))
+    this.catalogs.forget()
   }
 
   async close(): Promise<void> {

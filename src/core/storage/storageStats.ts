@@ -65,6 +65,7 @@ export function computeStorageStats(catalog: Catalog, volume: SourceVolume, now:
     },
     flagged: { empty, corrupt },
     unreadable: catalog.unreadable ?? [],
+    damageChecked: photos.filter((photo) => photo.checked !== false).length,
     nights: perDay(photos, (photo) => photo.night).map(({ day, ...total }) => ({ night: day, ...total })),
     dates: perDay(photos, (photo) => photo.date).map(({ day, ...total }) => ({ date: day, ...total })),
     generatedAt: now.getTime(),

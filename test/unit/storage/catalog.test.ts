@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/fixtures/cardFixture.js'
 import { LocalSource } from '../../../src/core/sources/localSource.js'
 import type { PhotoSource } from '../../../src/core/sources/photoSource.js'
-import { buildCatalog, catalogFingerprint, isCompanionAppFile } from '../../../src/core/storage/catalog.js'
+import { buildCatalog, isCompanionAppFile } from '../../../src/core/storage/catalog.js'
 import { exifCaptureTime, photoFlagsOf } from '../../../src/core/storage/captureTime.js'
 
 const temps: string[] = []
@@ -192,48 +192,6 @@ describe('buildCatalog', () => {
       stat: dropped,
     })
     await expect(buildCatalog(source)).rejects.toThrow('connection lost')
-  })
-})
-
-describe('catalogFingerprint', () => {
-  it('stays the same while the card does not change', async () => {
-    const card = await smallCard()
-    const source = new LocalSource(card.root)
-    const first = await catalogFingerprint(source)
-    expect(await catalogFingerprint(source)).toBe(first)
-    expect(await catalogFingerprint(new LocalSource(card.root))).toBe(first)
-  })
-
-  /** Folder mtimes move in whole milliseconds at best; set them apart explicitly so the test cannot race. */
-  const touchFolder = (folder: string) => fsp.utimes(folder, new Date(2030, 0, 1), new Date(2030, 0, 1))
-
-  it('changes when a photo is added to or removed from a date folder', async () => {
-    const card = await smallCard()
-    const source = new LocalSource(card.root)
-    const dateFolder = path.join(card.root, 'photos', '2024-09-02')
-    const before = await catalogFingerprint(source)
-    await fsp.writeFile(path.join(dateFolder, 'adeptTurca_2024_09_02__03_00_00_HDR0.jpg'), 'x')
-    await touchFolder(dateFolder)
-    const added = await catalogFingerprint(source)
-    expect(added).not.toBe(before)
-    await fsp.rm(path.join(dateFolder, 'adeptTurca_2024_09_02__03_00_00_HDR0.jpg'))
-    await fsp.utimes(dateFolder, new Date(2031, 0, 1), new Date(2031, 0, 1))
-    expect(await catalogFingerprint(source)).not.toBe(added)
-  })
-
-  it('changes when a new date folder appears', async () => {
-    const card = await smallCard()
-    const source = new LocalSource(card.root)
-    const before = await catalogFingerprint(source)
-    await fsp.mkdir(path.join(card.root, 'photos', '2024-09-10'))
-    await fsp.writeFile(
-      path.join(card.root, 'photos', '2024-09-10', 'adeptTurca_2024_09_10__22_00_00_HDR0.jpg'),
-      'x',
-    )
-    await touchFolder(path.join(card.root, 'photos'))
-    const after = await catalogFingerprint(source)
-    expect(after).not.toBe(before)
-    expect(await catalogFingerprint(source)).toBe(after)
   })
 })
 
