@@ -61,6 +61,8 @@ test('every screen fits a 1024×700 window without sideways scrolling, in light 
   await page.reload()
   await page.getByRole('navigation', { name: 'Screens' }).waitFor()
   await page.keyboard.press('Tab')
+  await expect(page.locator(':focus')).toHaveText('Skip to main content')
+  await page.keyboard.press('Tab')
   await expect(page.locator(':focus')).toHaveText(/Sources/)
   await page.keyboard.press('Tab')
   await page.keyboard.press('Enter')

@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { JobAnnouncer } from './components/JobAnnouncer.js'
 import { LinkBanner } from './components/LinkBanner.js'
 import { ScreenErrorBoundary } from './components/ScreenErrorBoundary.js'
 import { SourceName } from './components/SourceName.js'
@@ -15,6 +16,7 @@ import { SCREENS, useNavigationStore, type Screen } from './stores/navigationSto
 import { useJobsStore } from './stores/jobsStore.js'
 import { useSourcesStore } from './stores/sourcesStore.js'
 import { isFinishedStatus } from '../../shared/jobs.js'
+import { useFocusOnNavigate } from './useFocusOnNavigate.js'
 
 const TITLES: Record<Screen, string> = {
   sources: 'Sources',
@@ -51,9 +53,21 @@ export function App({ transport }: { transport: 'electron' | 'http' }) {
   const source = useSourcesStore((state) => state.selected)
   useEffect(() => startCompanionSync(), [])
   const View = SCREEN_VIEWS[screen]
+  useFocusOnNavigate(screen)
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          event.preventDefault()
+          document.getElementById('main-content')?.focus()
+        }}
+      >
+        Skip to main content
+      </a>
       <ThemeFollower />
+      <JobAnnouncer />
       <nav className="sidebar" aria-label="Screens">
         <div className="brand">CreatureBox Companion</div>
         <ul className="plain">
@@ -79,7 +93,7 @@ export function App({ transport }: { transport: 'electron' | 'http' }) {
           <div>{transport === 'http' ? 'Connected to serve' : 'Desktop app'}</div>
         </div>
       </nav>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1}>
         <LinkBanner />
         <ScreenErrorBoundary key={screen}>
           <View />

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { boxRefOf } from '../../../shared/boxes.js'
 import type { ConfiguredBox } from '../../../shared/settings.js'
 import { BoxForm } from '../components/BoxForm.js'
+import { ModalDialog } from '../components/ModalDialog.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
 import { useBoxCheckStore } from '../stores/boxCheckStore.js'
 import { useNavigationStore } from '../stores/navigationStore.js'
@@ -133,18 +134,22 @@ export function BoxesPanel() {
           </li>
         ))}
       </ul>
+      <button type="button" onClick={() => setEditing('new')}>
+        Add a box
+      </button>
       {editing ? (
-        <BoxForm
-          key={editing === 'new' ? 'new' : editing.id}
-          box={editing === 'new' ? undefined : editing}
-          onSave={save}
-          onCancel={() => setEditing(undefined)}
-        />
-      ) : (
-        <button type="button" onClick={() => setEditing('new')}>
-          Add a box
-        </button>
-      )}
+        <ModalDialog
+          label={editing === 'new' ? 'Add a box' : `Edit ${editing.name}`}
+          onClose={() => setEditing(undefined)}
+        >
+          <BoxForm
+            key={editing === 'new' ? 'new' : editing.id}
+            box={editing === 'new' ? undefined : editing}
+            onSave={save}
+            onCancel={() => setEditing(undefined)}
+          />
+        </ModalDialog>
+      ) : null}
     </section>
   )
 }
