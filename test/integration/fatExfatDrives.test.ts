@@ -88,6 +88,10 @@ describe('a backup to an exFAT drive (exfat-fuse on a loop device)', () => {
     )
     expect(manifest.get('notes/trailing dot.')?.storedAs).toBe('notes/trailing dot\uFF0E')
     expect(manifest.get('notes/trailing space ')?.storedAs).toBe('notes/trailing space\u2420')
+    // verify finds each copy under its recorded name, and takes none of them for an unlisted file.
+    const verify = run('verify', drive.mountPoint)
+    expect(verify.stdout).toContain(`${report.filesTotal} ok, 0 changed, 0 missing, 0 unlisted`)
+    expect(verify.status).toBe(0)
 
     const again = JSON.parse(run('backup', card, '--to', drive.mountPoint, '--json').stdout)
     expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })

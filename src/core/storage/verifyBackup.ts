@@ -6,7 +6,7 @@ import { CompanionError, describeError, errnoCode } from '../errors.js'
 import { PARTIAL_SUFFIX } from './backupDestinations.js'
 import { BACKUP_LOCK_FILE } from './backupLock.js'
 import { hashFromDrive, type ReadBackLevel } from './driveReadBack.js'
-import { MANIFEST_FILE, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
+import { copyPathOf, MANIFEST_FILE, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 
 export interface VerifyOptions {
   /** Share of the manifest's files to read back, in (0, 1]; every file is still checked for presence. */
@@ -57,10 +57,12 @@ export async function verifyBackup(target: string, options: VerifyOptions = {}):
     const files: VerifiedFile[] = []
     let notSampled = 0
     const onDrive = await listCopies(cardFolder)
+    // A copy's name on the drive, when its file system could not hold the card's (destinationNames.ts).
+    const storedNames = new Set([...manifest.values()].map((entry) => entry.storedAs ?? entry.path))
     for (const entry of manifest.values()) {
       options.signal?.throwIfAborted()
-      const copyPath = path.join(cardFolder, ...entry.path.split('/'))
-      if (!onDrive.has(entry.path)) {
+      const copyPath = copyPathOf(cardFolder, entry)
+      if (!onDrive.has(entry.storedAs ?? entry.path)) {
         files.push({
           path: entry.path,
           status: 'missing',
@@ -79,7 +81,7 @@ export async function verifyBackup(target: string, options: VerifyOptions = {}):
       progress.filesDone++
     }
     for (const relative of onDrive) {
-      if (!manifest.has(relative))
+      if (!storedNames.has(relative))
         files.push({
           path: relative,
           status: 'unlisted',
