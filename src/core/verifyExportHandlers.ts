@@ -3,6 +3,7 @@ import type { CommandHandlers } from './dispatch.js'
 import { CompanionError } from './errors.js'
 import { exportCamtrapDp } from './export/camtrapDpExport.js'
 import { rememberDeployment, rememberedDeployment } from './export/deploymentMemory.js'
+import { favoritesOf } from './export/photoFavorites.js'
 import type { JobQueue } from './jobs/index.js'
 import type { StorageManager } from './storage/storageManager.js'
 import { verifyBackup } from './storage/verifyBackup.js'
@@ -36,7 +37,8 @@ export function createVerifyExportHandlers({
         )
       }
       const catalog = await manager.getCatalog({ refresh: true })
-      const result = await exportCamtrapDp({ catalog, photoRoot, outDir, options })
+      const favorites = await favoritesOf(dataDir, manager, photoRoot)
+      const result = await exportCamtrapDp({ catalog, photoRoot, outDir, options, favorites })
       const { deploymentID, latitude, longitude, timeZone } = options
       if (catalog.deviceName)
         await rememberDeployment(dataDir, catalog.deviceName, { deploymentID, latitude, longitude, timeZone })

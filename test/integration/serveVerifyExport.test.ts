@@ -4,7 +4,12 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServeServer, type ServeServer } from '../../src/cli/serve/httpServer.js'
 import { createCompanion, type Companion } from '../../src/core/companion.js'
+import { parseCsv } from '../../src/core/export/csv.js'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
+import { photoCardOf } from '../../src/core/photos/photoCard.js'
+import { PhotoMarksStore } from '../../src/core/photos/photoMarks.js'
+import { LocalSource } from '../../src/core/sources/localSource.js'
+import { StorageManager } from '../../src/core/storage/storageManager.js'
 import type { JobSnapshot } from '../../src/shared/jobs.js'
 import { VerifyReportSchema } from '../../src/shared/verify.js'
 import { camtrapDpProblems } from '../support/camtrapDp/validatePackage.js'
@@ -114,6 +119,30 @@ describe('serve: Camtrap DP export', () => {
       deviceName: 'adeptTurca',
       deployment,
     })
+  })
+
+  it('marks the photos starred on the Photos screen as favorites, also when exporting the backup', async () => {
+    const manager = new StorageManager(await LocalSource.open(card))
+    const { catalog, marksKey } = await photoCardOf(manager)
+    await manager.close()
+    const [starred, rejected] = catalog.photos
+      .filter((photo) => photo.flags.length === 0)
+      .map((photo) => photo.path)
+    const marks = new PhotoMarksStore(path.join(dir, 'data', 'photo-marks'))
+    await marks.setMark(marksKey, starred!, 'star')
+    await marks.setMark(marksKey, rejected!, 'reject')
+
+    const backupFolder = path.join(drive, 'adeptTurca_CARD')
+    const outDir = path.join(dir, 'favorites')
+    const exported = await call('export.camtrapDp', { source: backupFolder, outDir, ...deployment })
+    expect(exported.status, JSON.stringify(exported.body)).toBe(200)
+    const [header = [], ...rows] = parseCsv(await fsp.readFile(path.join(outDir, 'media.csv'), 'utf8'))
+    const favorite = new Map(
+      rows.map((row) => [row[header.indexOf('fileName')], row[header.indexOf('favorite')]]),
+    )
+    expect(favorite.get(path.posix.basename(starred!))).toBe('true')
+    expect(favorite.get(path.posix.basename(rejected!))).toBe('false')
+    expect(await camtrapDpProblems(outDir)).toEqual([])
   })
 
   it('refuses bad coordinates and zones (400) and a non-empty folder (422), writing nothing', async () => {
