@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import { hashFile } from '../../src/core/storage/fileHash.js'
+import { isCaseInsensitiveFolder } from '../../src/core/sources/localSource.js'
 import { copyPathOf, readManifest, type ManifestEntry } from '../../src/core/storage/manifest.js'
 import { filesUnder } from '../support/filesUnder.js'
 import { mountExfat, mountFat32, type FuseDrive } from '../support/fuseDrives.js'
@@ -144,5 +145,33 @@ describe('a file over 4 GiB and a FAT32 drive', () => {
     const onDrive = await filesUnder(fatResult.cardFolder)
     expect(onDrive.some((name) => name.includes('timelapse'))).toBe(false)
     expect((await readManifest(fatResult.cardFolder)).has('photos/timelapse.mp4')).toBe(false)
+  })
+})
+
+describe.each([
+  ['exFAT', mountExfat],
+  ['FAT32', mountFat32],
+] as const)('a Mothbox USB stick formatted %s, as the card', (label, mount) => {
+  it('is backed up to an ext4 folder, its case-insensitivity is asked of it, and a re-run copies nothing', async () => {
+    const stick = await mount(dir, `STICK${label.replace(/\W/g, '')}`)
+    drives.push(stick)
+    // fusefat creates ASCII names only: no odd names on the FAT32 stick.
+    await writeCardFixture(stick.mountPoint, { nights: 2, perNight: 5, photoKb: 30, odd: label === 'exFAT' })
+    const target = path.join(dir, `FROM${label}`)
+    await fsp.mkdir(target)
+    const first = run('backup', stick.mountPoint, '--to', target, '--json')
+    expect(first.status).toBe(0)
+    const report = JSON.parse(first.stdout)
+    const cardFolder = report.destinations[0].cardFolder as string
+    const manifest = await readManifest(cardFolder)
+    const stickFiles = (await filesUnder(stick.mountPoint)).map((name) => name.split(path.sep).join('/'))
+    expect([...manifest.keys()].sort()).toEqual([...stickFiles].sort())
+    for (const file of stickFiles)
+      expect(await hashFile(path.join(cardFolder, file))).toBe(
+        await hashFile(path.join(stick.mountPoint, file)),
+      )
+    const again = JSON.parse(run('backup', stick.mountPoint, '--to', target, '--json').stdout)
+    expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+    expect(await isCaseInsensitiveFolder(path.join(stick.mountPoint, 'photos'))).toBe(true)
   })
 })
