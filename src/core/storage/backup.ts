@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises'
+import path from 'node:path'
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, FileFailure } from '../../shared/storage.js'
@@ -13,7 +14,6 @@ import {
 import { hashSourceFile } from './fileHash.js'
 import { decideBackup } from './incremental.js'
 import { formerCopiesOf, relocateFormerCopies, type FormerCopies } from './relocateCopies.js'
-import { resolveInside } from './safety.js'
 import { cancelled, copyToDestinations } from './verifiedCopy.js'
 
 export { PARTIAL_SUFFIX } from './backupDestinations.js'
@@ -167,18 +167,21 @@ async function planCopies(
   incremental: boolean,
 ): Promise<PlannedCopy[]> {
   const live = destinations.filter((destination) => !destination.dead)
+  // One listing per drive instead of a stat per file: a copy that is there, with a verified manifest line
+  // matching the card, is what the incremental check needs (a copy damaged later is `verify`'s to find).
+  const onDrive = new Map(
+    await Promise.all(
+      live.map(async (destination) => [destination, await filesUnder(destination.cardFolder)] as const),
+    ),
+  )
   const planned = await pMap(
     files,
     async (file): Promise<PlannedCopy> => {
       const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
       for (const destination of live) {
-        const decision = incremental
-          ? decideBackup(
-              file,
-              await statCopy(resolveInside(destination.cardFolder, destination.names.storedAs(file.path))),
-              destination.manifest.get(file.path),
-            )
-          : 'copy'
+        const entry = destination.manifest.get(file.path)
+        const isThere = onDrive.get(destination)?.has(destination.names.storedAs(file.path)) ?? false
+        const decision = incremental ? decideBackup(file, isThere ? entry : undefined, entry) : 'copy'
         if (decision === 'unchanged') {
           destination.result.skipped++
           continue
@@ -222,6 +225,18 @@ async function dropConfirmedByHash(
     if (same) destination.result.skipped++
     return !same
   })
+}
+
+/** Every regular file below a card folder, as `/`-separated relative paths. */
+async function filesUnder(cardFolder: string): Promise<Set<string>> {
+  const entries = await fsp.readdir(cardFolder, { recursive: true, withFileTypes: true }).catch(() => [])
+  const files = new Set<string>()
+  for (const entry of entries) {
+    if (!entry.isFile()) continue
+    const relative = path.relative(cardFolder, path.join(entry.parentPath, entry.name))
+    files.add(path.sep === '/' ? relative : relative.split(path.sep).join('/'))
+  }
+  return files
 }
 
 /** Size and mtime of a copy at a destination, or undefined when there is no file there. */

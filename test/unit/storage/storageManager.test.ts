@@ -59,3 +59,26 @@ describe('StorageManager.getStorageStats', () => {
     expect(after.photos.count).toBe(before.photos.count + 1)
   })
 })
+
+describe('StorageManager.backupPhotos run again on an unchanged card', () => {
+  it('opens no photo of the card: the manifest and one listing of the drive decide', async () => {
+    const source = await LocalSource.open(card)
+    const opened: string[] = []
+    for (const method of ['openReader', 'createReadStream', 'readRange'] as const) {
+      const original = (source[method] as (...args: unknown[]) => unknown).bind(source)
+      ;(source as unknown as Record<string, unknown>)[method] = (file: string, ...rest: unknown[]) => {
+        opened.push(file)
+        return original(file, ...rest)
+      }
+    }
+    const drive = path.join(dir, 'DRIVE')
+    await fsp.mkdir(drive)
+    const manager = new StorageManager(source, new MemoryCache())
+    const first = await manager.backupPhotos(drive)
+    expect(first.destinations[0]?.copied).toBe(first.filesTotal)
+    opened.length = 0
+    const again = await manager.backupPhotos(drive)
+    expect(again.destinations[0]).toMatchObject({ copied: 0, skipped: first.filesTotal })
+    expect(opened).toEqual([])
+  })
+})
