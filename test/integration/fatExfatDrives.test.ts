@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
+import { mapCharacters } from '../../src/core/storage/destinationNames.js'
 import { hashFile } from '../../src/core/storage/fileHash.js'
 import { isCaseInsensitiveFolder } from '../../src/core/sources/localSource.js'
 import { copyPathOf, readManifest, type ManifestEntry } from '../../src/core/storage/manifest.js'
@@ -120,6 +121,29 @@ describe('a backup to a FAT32 drive (fusefat)', () => {
     expect((await fsp.stat(copyPathOf(cardFolder, { path: CASE_VARIANTS[0] }))).mtimeMs % 2000).toBe(0)
     const again = JSON.parse(run('backup', asciiCard, '--to', drive.mountPoint, '--json').stdout)
     expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+  })
+})
+
+describe('a name the drive itself refuses', () => {
+  it('is not copied there, by name, and the drive goes on with every other file', async () => {
+    // fusefat refuses every non-ASCII name (EPERM): the card's unicode photo and the mapped names.
+    const drive = await mountFat32(dir, 'ASCIIFAT')
+    drives.push(drive)
+    const result = run('backup', card, '--to', drive.mountPoint, '--json')
+    expect(result.status).toBe(3)
+    const destination = JSON.parse(result.stdout).destinations[0]
+    expect(destination.error).toBeUndefined()
+    const refused = (destination.failed as { path: string; code: string }[]).map((failure) => failure.path)
+    const nonAscii = (await filesUnder(card))
+      .map((name) => name.split(path.sep).join('/'))
+      .filter((name) => !/^[\x20-\x7e]*$/.test(mapCharacters(name)))
+    expect(refused.sort()).toEqual(nonAscii.sort())
+    expect(new Set(destination.failed.map((failure: { code: string }) => failure.code))).toEqual(
+      new Set(['NAME_REFUSED_BY_DRIVE']),
+    )
+    const manifest = await readManifest(destination.cardFolder)
+    expect(manifest.size).toBe(destination.copied)
+    expect(destination.copied).toBe((await filesUnder(card)).length - nonAscii.length)
   })
 })
 

@@ -71,6 +71,17 @@ class VerifiedCopy {
         await fsp.mkdir(path.dirname(finalPath), { recursive: true })
         this.targets.push({ destination, finalPath, tempPath, handle: await fsp.open(tempPath, 'w') })
       } catch (error) {
+        const code = errnoCode(error)
+        // The drive took this run's lock and folder, so a refusal now is of this name (a character its
+        // driver cannot store): that file is not copied there, the drive goes on with the others.
+        if (code !== undefined && NAME_REFUSALS.has(code)) {
+          destination.result.failed.push({
+            path: this.file.path,
+            code: 'NAME_REFUSED_BY_DRIVE',
+            reason: `The drive refused this name (${code}): not copied there`,
+          })
+          continue
+        }
         failDestination(destination, error)
       }
     }
@@ -205,6 +216,9 @@ async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
     offset += bytesWritten
   }
 }
+
+/** Errors a drive gives for a name it cannot store (fusefat: any non-ASCII name is EPERM). */
+const NAME_REFUSALS = new Set(['EINVAL', 'ENAMETOOLONG', 'EILSEQ', 'EPERM'])
 
 /** The card stopped answering mid-run (pulled out): the backup stops once, keeping what was verified. */
 const cardRemoved = (cause: unknown) =>
