@@ -71,6 +71,27 @@ describe('a Raspberry Pi card mounted as rootfs', () => {
     )
     expect(copied.some((name) => name.startsWith('logs'))).toBe(true)
     expect([...(await readManifest(cardFolder)).keys()].sort()).toEqual([...boxFiles].sort())
+
+    // Cleanup and organize plan on the box's photos only: nothing of the system or the box's software.
+    const cleanup = run(
+      'cleanup',
+      rootfs.mountPoint,
+      '--keep-days',
+      '1',
+      '--require-backup',
+      drive,
+      '--dry-run',
+      '--json',
+    )
+    expect(cleanup.status).toBe(0)
+    const toDelete = (JSON.parse(cleanup.stdout).toDelete as { path: string }[]).map((item) => item.path)
+    expect(toDelete.sort()).toEqual(boxFiles.filter((name) => name.endsWith('.jpg')).sort())
+    const organize = run('organize', rootfs.mountPoint, '--by', 'date', '--dry-run', '--json')
+    expect(organize.status).toBe(0)
+    for (const move of JSON.parse(organize.stdout).moves as { from: string; to: string }[]) {
+      expect(move.from).toMatch(/^photos\//)
+      expect(move.to).toMatch(/^photos\//)
+    }
   })
 
   it('holding two boxes, names both and asks for one; each box folder is then its own card', async () => {
