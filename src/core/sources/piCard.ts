@@ -29,8 +29,12 @@ const BOX_ENTRIES = new Set([
   'controls.txt',
 ])
 
-/** A mount is a Raspberry Pi OS root file system when it has the system's own top folders. */
+/**
+ * A mount is a Raspberry Pi OS root file system when it has the system's own top folders. This computer's
+ * own `/` is never a card, even on a box running the Companion itself.
+ */
 async function isPiRootfs(mount: string): Promise<boolean> {
+  if ((await fsp.realpath(mount).catch(() => mount)) === path.parse(mount).root) return false
   const isFolder = (name: string) =>
     fsp.stat(path.join(mount, name)).then(
       (stats) => stats.isDirectory(),
