@@ -5,7 +5,7 @@ import { isPhoto, listFiles } from './cardFiles.js'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
 import { openApp, openScreen, saveScreen, useSource } from './screens.js'
 
-test('after a backup, Verify re-reads the drive and names a changed copy; Export writes a Camtrap DP package and remembers the place', async ({
+test('after a backup, Verify re-reads the drive and names a changed copy, also from the drive list; Export writes a Camtrap DP package and remembers the place', async ({
   page,
 }, testInfo) => {
   const card = cardPath('dashboard')
@@ -16,8 +16,12 @@ test('after a backup, Verify re-reads the drive and names a changed copy; Export
   await openScreen(page, 'Backup')
   await page.getByLabel('Folder on a drive').fill(drive)
   await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(
+    page.getByRole('checkbox', { name: new RegExp(drive.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
+  ).toBeChecked()
   await page.getByRole('button', { name: /^Start backup/ }).click()
-  const result = page.getByTestId('backup-result')
+  // Drives ticked by earlier tests may take this card too: this test looks at its own drive's part only.
+  const result = page.getByTestId('backup-result').locator('li.destination', { hasText: drive })
   await expect(result).toBeVisible()
 
   const verify = result.getByTestId('verify-drive')
@@ -42,6 +46,11 @@ test('after a backup, Verify re-reads the drive and names a changed copy; Export
   await expect(report.getByRole('listitem')).toContainText([`changed ${victim.split(path.sep).join('/')}`])
   await expect(verify.getByTestId('job-status')).toHaveText('Incomplete (1 problem)')
   await saveScreen(page, testInfo, 'backup-verify-changed')
+
+  // Later, without a new backup: the drive's row in "Back up to" verifies everything the drive holds.
+  const row = page.locator('li.destination-choice', { hasText: drive })
+  await row.getByRole('button', { name: `Verify ${drive}`, exact: true }).click()
+  await expect(row.getByTestId('verify-report')).toContainText('1 changed, 0 missing, 0 unlisted')
 
   const exportAction = result.getByTestId('export-camtrap')
   await exportAction.getByRole('button', { name: 'Export Camtrap DP…' }).click()

@@ -61,7 +61,7 @@ export function BackupResultView({ result }: { result: BackupResult }) {
             </p>
             {destination.error ? null : (
               <div className="drive-actions">
-                <VerifyDriveAction cardFolder={destination.cardFolder} />
+                <VerifyDriveAction target={destination.cardFolder} />
                 <ExportCamtrapAction cardFolder={destination.cardFolder} />
               </div>
             )}

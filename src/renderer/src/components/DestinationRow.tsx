@@ -1,5 +1,6 @@
 import type { CheckState } from '../stores/cardBackupStore.js'
 import { formatBytes } from '../format.js'
+import { VerifyDriveAction } from './VerifyDriveAction.js'
 
 export interface DestinationOption {
   path: string
@@ -55,6 +56,8 @@ export function DestinationRow({
   onToggle(): void
   onForget?: () => void
 }) {
+  // A drive that already holds verified copies of this card can be re-read now, years after the backup.
+  const holdsBackup = entry?.state === 'checked' && (entry.check.alreadyVerified ?? 0) > 0
   const refused = entry?.state === 'checked' && !entry.check.accepted
   const noteId = `destination-note-${option.path.replace(/[^A-Za-z0-9]/g, '-')}`
   return (
@@ -75,6 +78,7 @@ export function DestinationRow({
           Forget
         </button>
       ) : null}
+      {holdsBackup ? <VerifyDriveAction target={option.path} /> : null}
     </li>
   )
 }

@@ -8,23 +8,30 @@ import { ErrorMessage } from './ErrorMessage.js'
 import { JobProgressPanel } from './JobProgressPanel.js'
 
 /**
- * "Verify": re-reads this drive's copy of the card from the drive itself and compares it with the manifest.
+ * "Verify": re-reads a backup (one card folder, or every card folder on a drive) from the drive itself and
+ * compares it with the manifests.
  * The report names every file that is not intact; it says when this system could only check through the
  * page cache, which proves less.
  */
-export function VerifyDriveAction({ cardFolder }: { cardFolder: string }) {
-  const jobId = useDriveActionsStore((state) => state.verifyJobs[cardFolder])
-  const starting = useDriveActionsStore((state) => state.starting[cardFolder] ?? false)
+export function VerifyDriveAction({ target }: { target: string }) {
+  const jobId = useDriveActionsStore((state) => state.verifyJobs[target])
+  const starting = useDriveActionsStore((state) => state.starting[target] ?? false)
   const startVerify = useDriveActionsStore((state) => state.startVerify)
   const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
   const [error, setError] = useState<CompanionErrorData | undefined>()
   const running = starting || (job !== undefined && !isFinishedStatus(job.status))
+  const label = job ? 'Verify again' : 'Verify'
   const report = job?.status === 'completed' ? VerifyReportSchema.safeParse(job.result) : undefined
 
   return (
     <div className="drive-action" data-testid="verify-drive">
-      <button type="button" disabled={running} onClick={async () => setError(await startVerify(cardFolder))}>
-        {job ? 'Verify again' : 'Verify'}
+      <button
+        type="button"
+        aria-label={`${label} ${target}`}
+        disabled={running}
+        onClick={async () => setError(await startVerify(target))}
+      >
+        {label}
       </button>
       <ErrorMessage error={error} title="Verify could not start" />
       {jobId ? <JobProgressPanel jobId={jobId} label="Verify" /> : null}
@@ -44,12 +51,19 @@ export function VerifyDriveAction({ cardFolder }: { cardFolder: string }) {
           </p>
           <ul className="failures">
             {report.data.cardFolders
-              .flatMap((folder) => folder.files)
+              .flatMap((folder) =>
+                folder.files.map((file) => ({
+                  ...file,
+                  folder: folder.cardFolder.split(/[\\/]/).at(-1) ?? '',
+                })),
+              )
               .filter((file) => file.status !== 'ok')
               .slice(0, 50)
               .map((file) => (
-                <li key={file.path}>
-                  <strong>{file.status}</strong> {file.path}: {file.reason}
+                <li key={`${file.folder}/${file.path}`}>
+                  <strong>{file.status}</strong>{' '}
+                  {report.data.cardFolders.length > 1 ? `${file.folder}/${file.path}` : file.path}:{' '}
+                  {file.reason}
                 </li>
               ))}
           </ul>

@@ -7,13 +7,13 @@ import { useJobsStore } from './jobsStore.js'
 
 /**
  * What the Backup result offers per drive after a backup: re-verify the copy from the drive (a job) and
- * export it as Camtrap DP. The verify job of each card folder is remembered, so its progress and report are
- * found again after navigating away.
+ * export it as Camtrap DP. The verify job of each target (a card folder or a drive) is remembered, so its
+ * progress and report are found again after navigating away.
  */
 interface DriveActionsState {
   verifyJobs: Record<string, string>
   starting: Record<string, boolean>
-  startVerify(cardFolder: string): Promise<CompanionErrorData | undefined>
+  startVerify(target: string): Promise<CompanionErrorData | undefined>
   deploymentOf(source: string): Promise<CommandOutcome<CommandResult<'export.deploymentOf'>>>
   exportCamtrapDp(
     input: CommandInput<'export.camtrapDp'>,
@@ -23,17 +23,17 @@ interface DriveActionsState {
 export const useDriveActionsStore = create<DriveActionsState>()((set, get) => ({
   verifyJobs: {},
   starting: {},
-  startVerify: async (cardFolder) => {
-    if (get().starting[cardFolder]) return undefined
-    set((state) => ({ starting: { ...state.starting, [cardFolder]: true } }))
+  startVerify: async (target) => {
+    if (get().starting[target]) return undefined
+    set((state) => ({ starting: { ...state.starting, [target]: true } }))
     try {
-      const outcome = await callCompanion('storage.verify', { target: cardFolder })
+      const outcome = await callCompanion('storage.verify', { target })
       if (!outcome.ok) return outcome.error
       useJobsStore.getState().apply(outcome.value)
-      set((state) => ({ verifyJobs: { ...state.verifyJobs, [cardFolder]: outcome.value.id } }))
+      set((state) => ({ verifyJobs: { ...state.verifyJobs, [target]: outcome.value.id } }))
       return undefined
     } finally {
-      set((state) => ({ starting: { ...state.starting, [cardFolder]: false } }))
+      set((state) => ({ starting: { ...state.starting, [target]: false } }))
     }
   },
   deploymentOf: (source) => callCompanion('export.deploymentOf', { source }),
