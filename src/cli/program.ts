@@ -9,6 +9,7 @@ import { registerFixture } from './commands/fixtureCommand.js'
 import { registerOrganize } from './commands/organizeCommand.js'
 import { registerServe } from './commands/serveCommand.js'
 import { registerStats } from './commands/statsCommand.js'
+import { registerThumbs } from './commands/thumbsCommand.js'
 import { registerVerify } from './commands/verifyCommand.js'
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     registerVerify,
     registerExport,
     registerServe,
+    registerThumbs,
   ]) {
     register(program)
   }

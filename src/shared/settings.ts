@@ -36,6 +36,8 @@ const preferenceFields = {
   daysToKeep: z.number().int().nonnegative(),
   organizeBy: OrganizeBySchema,
   verifyBackups: z.boolean(),
+  /** Bound of the thumbnail cache in the data folder; the least recently used thumbnails go beyond it. */
+  thumbnailCacheMb: z.number().int().min(16),
 }
 const PathListSchema = z.array(z.string().min(1))
 const BoxListSchema = z.array(ConfiguredBoxSchema)
@@ -45,6 +47,7 @@ export const PreferencesSchema = z.object({
   daysToKeep: preferenceFields.daysToKeep.default(30),
   organizeBy: preferenceFields.organizeBy.default(DEFAULT_ORGANIZE_BY),
   verifyBackups: preferenceFields.verifyBackups.default(true),
+  thumbnailCacheMb: preferenceFields.thumbnailCacheMb.default(2048),
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
