@@ -148,9 +148,9 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       cardBackupOf(settings, await (await managerFor(source)).cardFolderName()),
     'storage.setAutoBackup': async ({ source, enabled }) =>
       setAutoBackup(settings, await (await managerFor(source)).cardFolderName(), enabled),
-    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt }) =>
-      (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt }),
-    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt }) => {
+    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt, nights }) =>
+      (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt, nights }),
+    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt, nights }) => {
       const manager = await managerFor(source)
       return jobs.enqueue(
         `Cleanup of ${source}`,
@@ -158,6 +158,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
           manager.cleanupOldPhotos(daysToKeep, {
             dryRun: false,
             requireBackupAt,
+            nights,
             signal,
             onProgress: progress,
           }),

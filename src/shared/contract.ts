@@ -11,6 +11,7 @@ import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
 import {
   CleanupPlanSchema,
+  DayKeySchema,
   DEFAULT_ORGANIZE_BY,
   DriveSchema,
   OrganizeBySchema,
@@ -75,6 +76,8 @@ const CleanupInputSchema = z.object({
   source: SourceRefSchema,
   daysToKeep: z.number().int().nonnegative(),
   requireBackupAt: RequireBackupAtSchema.default([]),
+  /** The photos of these nights instead of those older than `daysToKeep` days (which is then ignored). */
+  nights: z.array(DayKeySchema).min(1, 'Pick at least one night').optional(),
 })
 const OrganizeInputSchema = z.object({
   source: SourceRefSchema,

@@ -25,6 +25,11 @@ import { assertSafeSourceRoot } from './sourceRootSafety.js'
 
 export interface CleanupPlanOptions {
   daysToKeep: number
+  /**
+   * These nights' photos instead of those older than `daysToKeep` days: the user picked the nights, so no
+   * day arithmetic against today (a card from another year would be all "old").
+   */
+  nights?: readonly string[]
   now?: Date
   /** Backup card folders (holding creaturebox-manifest.jsonl) or drive roots with one card folder per card. */
   requireBackupAt: string[]
@@ -177,7 +182,10 @@ async function prepareCleanup(
     failed: [],
     removedFolders: [],
   }
-  const old = catalog.photos.filter((photo) => isCapturedBefore(photo.capturedAt, cutoff))
+  const nights = options.nights ? new Set(options.nights) : undefined
+  const old = catalog.photos.filter((photo) =>
+    nights ? nights.has(photo.night) : isCapturedBefore(photo.capturedAt, cutoff),
+  )
   // A folder that could not be listed may hold what the listing beside it is missing (sidecars, a newer
   // copy): nothing under its parent is deleted on the strength of that partial listing.
   const unlisted = (catalog.unreadable ?? []).filter((failure) => failure.code === 'FOLDER_UNREADABLE')

@@ -142,7 +142,12 @@ export class StorageManager {
 
   async cleanupOldPhotos(
     daysToKeep: number,
-    options: OperationOptions & { dryRun?: boolean; requireBackupAt?: string[]; now?: Date } = {},
+    options: OperationOptions & {
+      dryRun?: boolean
+      requireBackupAt?: string[]
+      now?: Date
+      nights?: readonly string[]
+    } = {},
   ): Promise<CleanupPlan> {
     // Refused before the card is read: listing `/` or a home folder first would take minutes for nothing.
     await assertSafeSourceRoot(this.source, 'cleanup', { systemMountpoints: await this.systemMountpoints() })

@@ -5,6 +5,9 @@ import { useJobsStore } from '../stores/jobsStore.js'
 /** Progress is announced at these steps only: every tick would drown a screen reader. */
 const STEP = 0.25
 
+/** Runs the user asked for; background work (damage checks, thumbnails) is not worth interrupting them. */
+const ANNOUNCED_KINDS = new Set(['backup', 'cleanup', 'organize', 'verify', 'export'])
+
 function outcomeText(job: JobSnapshot): string {
   if (job.status !== 'completed') {
     return { failed: 'failed', cancelled: 'was cancelled', interrupted: 'was interrupted' }[
@@ -18,6 +21,7 @@ function outcomeText(job: JobSnapshot): string {
 
 /** What is worth saying about a job that changed, or undefined when nothing new is worth saying. */
 function announcementOf(job: JobSnapshot, before: JobSnapshot | undefined): string | undefined {
+  if (job.kind && !ANNOUNCED_KINDS.has(job.kind)) return undefined
   if (job.status === 'running' && before?.status !== 'running') return `${job.name} started`
   if (job.status === 'running' && before) {
     const step = Math.floor((job.progress.fraction ?? 0) / STEP)

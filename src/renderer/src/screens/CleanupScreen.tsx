@@ -10,6 +10,7 @@ import { formatBytes } from '../format.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
+import { useOpenedNight } from '../stores/nightStore.js'
 import { usePreview } from '../usePreview.js'
 import { useLastJob } from '../useLastJob.js'
 
@@ -22,15 +23,26 @@ export function CleanupScreen() {
   const [excluded, setExcluded] = useState<string[]>([])
   const [startError, setStartError] = useState<CompanionErrorData | undefined>()
   const preview = usePreview<CleanupPlan>()
+  const nights = useSourcesStore((state) => (source ? state.stats[source]?.value?.nights : undefined))
+  // A night opened on the Dashboard arrives here already picked.
+  const opened = useOpenedNight(source)
+  const [mode, setMode] = useState<'age' | 'nights'>(opened ? 'nights' : 'age')
+  const [pickedNights, setPickedNights] = useState<string[]>(opened ? [opened] : [])
 
   const daysToKeep = Number(daysText ?? settings?.preferences.daysToKeep ?? 30)
   const isValidDays = Number.isInteger(daysToKeep) && daysToKeep >= 0
   const backups = (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
-  const input = source ? { source, daysToKeep, requireBackupAt: backups } : undefined
+  const byNights = mode === 'nights'
+  const isValidChoice = byNights ? pickedNights.length > 0 : isValidDays
+  const input = source
+    ? byNights
+      ? { source, daysToKeep: 0, requireBackupAt: backups, nights: pickedNights }
+      : { source, daysToKeep, requireBackupAt: backups }
+    : undefined
   const plan = preview.value
 
   const runPreview = () => {
-    if (input && isValidDays) void preview.run(() => callCompanion('storage.cleanupPlan', input))
+    if (input && isValidChoice) void preview.run(() => callCompanion('storage.cleanupPlan', input))
   }
   const confirm = async () => {
     if (!input) return
@@ -47,21 +59,79 @@ export function CleanupScreen() {
       <ChosenSource source={source} />
       <fieldset className="panel" disabled={isRunning}>
         <legend>What to free</legend>
-        <label>
-          Keep the last{' '}
-          <input
-            type="number"
-            min={0}
-            className="narrow"
-            value={daysText ?? String(settings?.preferences.daysToKeep ?? 30)}
-            onChange={(event) => {
-              setDaysText(event.target.value)
-              preview.clear()
-            }}
-            aria-invalid={!isValidDays}
-          />{' '}
-          days on the card
-        </label>
+        <div className="choices-row" role="radiogroup" aria-label="Which photos">
+          <label>
+            <input
+              type="radio"
+              name="cleanup-mode"
+              checked={!byNights}
+              onChange={() => {
+                setMode('age')
+                preview.clear()
+              }}
+            />{' '}
+            By age
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="cleanup-mode"
+              checked={byNights}
+              onChange={() => {
+                setMode('nights')
+                preview.clear()
+              }}
+            />{' '}
+            These nights
+          </label>
+        </div>
+        {byNights ? (
+          <fieldset className="night-picks">
+            <legend>Nights to free (photos per night)</legend>
+            {(nights ?? []).filter((night) => night.count > 0).length === 0 ? (
+              <p className="muted">Open the Dashboard first: the card's nights are listed once it is read.</p>
+            ) : null}
+            <ul className="plain choices night-list">
+              {(nights ?? [])
+                .filter((night) => night.count > 0)
+                .map((night) => (
+                  <li key={night.night}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={pickedNights.includes(night.night)}
+                        onChange={() => {
+                          setPickedNights((current) =>
+                            current.includes(night.night)
+                              ? current.filter((other) => other !== night.night)
+                              : [...current, night.night],
+                          )
+                          preview.clear()
+                        }}
+                      />{' '}
+                      {night.night} <span className="muted">({night.count} photos)</span>
+                    </label>
+                  </li>
+                ))}
+            </ul>
+          </fieldset>
+        ) : (
+          <label>
+            Keep the last{' '}
+            <input
+              type="number"
+              min={0}
+              className="narrow"
+              value={daysText ?? String(settings?.preferences.daysToKeep ?? 30)}
+              onChange={(event) => {
+                setDaysText(event.target.value)
+                preview.clear()
+              }}
+              aria-invalid={!isValidDays}
+            />{' '}
+            days on the card
+          </label>
+        )}
         <p className="muted">
           A photo is deleted only when one of these backups holds a copy verified by hash; everything else is
           refused.
@@ -91,7 +161,7 @@ export function CleanupScreen() {
             ))}
           </ul>
         )}
-        <button type="button" onClick={runPreview} disabled={!source || !isValidDays || preview.loading}>
+        <button type="button" onClick={runPreview} disabled={!source || !isValidChoice || preview.loading}>
           {preview.loading ? 'Checking every photo…' : 'Preview cleanup'}
         </button>
       </fieldset>
@@ -113,7 +183,11 @@ export function CleanupScreen() {
               <dd data-testid="plan-refused-count">{plan.refused.length}</dd>
             </div>
           </dl>
-          <p className="muted">Photos captured before {plan.cutoff.replace('T', ' ')} are candidates.</p>
+          <p className="muted" data-testid="plan-candidates">
+            {byNights
+              ? `Photos of the nights of ${pickedNights.join(', ')} are candidates.`
+              : `Photos captured before ${plan.cutoff.replace('T', ' ')} are candidates.`}
+          </p>
           {plan.unavailableBackups.length > 0 ? (
             <p role="status" data-testid="plan-unavailable-backups">
               Not plugged in, so its copies were not counted: {plan.unavailableBackups.join(', ')}

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js'
 import { SourceName } from '../components/SourceName.js'
 import { formatBytes, formatWallClock } from '../format.js'
 import { useNavigationStore } from '../stores/navigationStore.js'
+import { useNightStore, useOpenedNight } from '../stores/nightStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 
 // The chart library is most of the UI's code: loaded only when a chart is shown, so the first page of a
@@ -17,6 +18,8 @@ export function DashboardScreen() {
   const entry = useSourcesStore((state) => (source ? state.stats[source] : undefined))
   const loadStats = useSourcesStore((state) => state.loadStats)
   const go = useNavigationStore((state) => state.go)
+  const openNight = useNightStore((state) => state.open)
+  const opened = useOpenedNight(source)
   const hasEntry = entry !== undefined
 
   useEffect(() => {
@@ -80,11 +83,20 @@ export function DashboardScreen() {
           <h2>Photos per night</h2>
           {stats.nights.length > 0 ? (
             <Suspense fallback={<p className="muted">Drawing the chart…</p>}>
-              <NightsChart nights={stats.nights} />
+              <NightsChart nights={stats.nights} onOpenNight={(night) => openNight(source, night)} />
             </Suspense>
           ) : (
             <p>No photos on this source.</p>
           )}
+          {opened ? (
+            <section className="panel night-panel" aria-label={`Night of ${opened}`}>
+              <strong>Night of {opened}</strong>:{' '}
+              {stats.nights.find((night) => night.night === opened)?.count ?? 0} photos{' '}
+              <button type="button" onClick={() => go('cleanup')}>
+                Clean up this night
+              </button>
+            </section>
+          ) : null}
           <p className="muted">Figures from {new Date(stats.generatedAt).toLocaleString()}.</p>
         </>
       ) : null}
