@@ -123,6 +123,42 @@ describe('creaturebox export camtrap-dp', () => {
     expect(new Set(media.map((row) => row.mediaID)).size).toBe(4)
   })
 
+  it('dates the deployment by --start and --end, leaving out photos outside them', async () => {
+    // The DST card of the test above: three frames the evening of the 26th, one at 04:00 on the 27th.
+    const out = path.join(dir, 'bounded-package')
+    const result = run(
+      'export',
+      'camtrap-dp',
+      path.join(dir, 'DST'),
+      '--out',
+      out,
+      ...deployment,
+      '--timezone',
+      'Europe/Berlin',
+      '--start',
+      '2024-10-26',
+      '--end',
+      '2024-10-27T02:00:00',
+      '--json',
+    )
+    expect(result.status, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout)
+    expect(report).toMatchObject({
+      media: 3,
+      deploymentStart: '2024-10-26T00:00:00+02:00',
+      deploymentEnd: '2024-10-27T02:00:00+02:00',
+      leftOut: [
+        { path: expect.stringContaining('2024_10_27__04_00_00'), reason: expect.stringContaining('outside') },
+      ],
+    })
+    expect(await camtrapDpProblems(out)).toEqual([])
+    const [deploymentRow] = await readTable(path.join(out, 'deployments.csv'))
+    expect(deploymentRow).toMatchObject({
+      deploymentStart: report.deploymentStart,
+      deploymentEnd: report.deploymentEnd,
+    })
+  })
+
   it('refuses bad input with a clear message and writes nothing', async () => {
     const notEmpty = path.join(dir, 'not-empty')
     await fsp.mkdir(notEmpty)
