@@ -54,9 +54,19 @@ export function wallClockOf(
     second <= 59 &&
     [year, month, day, hour, minute, second].every(Number.isInteger)
   if (!inRange) return undefined
-  const ms = utcMs(year, month, day, hour, minute, second)
-  // A day past the month's end rolls over into the next month: the round trip catches it.
-  return new Date(ms).getUTCDate() === day ? formatWallClock(ms) : undefined
+  const dayKey = `${padNumber(year, 4)}-${padNumber(month)}-${padNumber(day)}`
+  if (!dayInfo(dayKey).valid) return undefined
+  return `${dayKey}T${padNumber(hour)}:${padNumber(minute)}:${padNumber(second)}`
+}
+
+/** Whether a `YYYY-MM-DD` names a real day: a day past the month's end rolls over, the round trip catches it. */
+function isRealDay(dayKey: DayKey): boolean {
+  const match = DAY_KEY.exec(dayKey)
+  if (!match) return false
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (month < 1 || month > 12 || day < 1) return false
+  const date = new Date(utcMs(year, month, day))
+  return date.getUTCDate() === day && date.getUTCMonth() === month - 1
 }
 
 /** The six numbers of a `YYYY-MM-DDTHH:mm:ss` text, before any calendar check. */
@@ -88,9 +98,44 @@ function wallClockMs(wallClock: WallClock): number {
   return utcMs(...parts)
 }
 
+/**
+ * Days seen so far, each checked once: a season's card has a hundred thousand photos but a few hundred days,
+ * and dateOf/nightOf run for every photo.
+ */
+const knownDays = new Map<DayKey, { valid: boolean; previous?: DayKey }>()
+
+function dayInfo(day: DayKey): { valid: boolean; previous?: DayKey } {
+  let info = knownDays.get(day)
+  if (!info) {
+    const match = isRealDay(day) ? DAY_KEY.exec(day) : null
+    info = match
+      ? {
+          valid: true,
+          previous: formatDay(utcMs(Number(match[1]), Number(match[2]), Number(match[3])) - DAY_MS),
+        }
+      : { valid: false }
+    knownDays.set(day, info)
+  }
+  return info
+}
+
+/** The day of a wall-clock time, after checking it names a real moment (as wallClockMs does, but cheaply). */
+function dayOfWallClock(wallClock: WallClock): DayKey {
+  const day = wallClock.slice(0, 10)
+  const isTime =
+    WALL_CLOCK.test(wallClock) &&
+    wallClock.slice(11, 13) <= '23' &&
+    wallClock.slice(14, 16) <= '59' &&
+    wallClock.slice(17, 19) <= '59'
+  if (!isTime || !dayInfo(day).valid) {
+    throw new RangeError(`Not a wall-clock time (YYYY-MM-DDTHH:mm:ss): ${wallClock}`)
+  }
+  return day
+}
+
 /** The calendar date of a wall-clock time. */
 export function dateOf(wallClock: WallClock): DayKey {
-  return formatDay(wallClockMs(wallClock))
+  return dayOfWallClock(wallClock)
 }
 
 /**
@@ -99,7 +144,8 @@ export function dateOf(wallClock: WallClock): DayKey {
  * night of 2024-09-02 (docs/field-notes.md, "Nights").
  */
 export function nightOf(wallClock: WallClock): DayKey {
-  return formatDay(wallClockMs(wallClock) - DAY_MS / 2)
+  const day = dayOfWallClock(wallClock)
+  return wallClock.slice(11, 13) >= '12' ? day : (dayInfo(day).previous as DayKey)
 }
 
 export function addDays(day: DayKey, days: number): DayKey {

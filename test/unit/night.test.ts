@@ -62,6 +62,9 @@ describe('nightOf', () => {
   it('refuses something that is not a wall-clock time', () => {
     expect(() => nightOf('2024-02-30T02:00:00')).toThrow(RangeError)
     expect(() => nightOf('2024-09-02 02:40:18')).toThrow(RangeError)
+    expect(() => nightOf('2024-09-02T24:00:00')).toThrow(RangeError)
+    expect(() => dateOf('2024-09-02T23:60:00')).toThrow(RangeError)
+    expect(() => dateOf('2023-02-29T23:00:00')).toThrow(RangeError)
   })
 })
 

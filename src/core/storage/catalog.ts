@@ -110,12 +110,33 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
     else companionsByPhoto.set(photo, [...(companionsByPhoto.get(photo) ?? []), sidecar.path])
   }
 
-  let inspected = 0
+  const toPhoto = (file: SourceFile, known: KnownPhoto): CatalogPhoto => ({
+    path: file.path,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    capturedAt: known.capturedAt,
+    captureOrigin: known.captureOrigin,
+    date: dateOf(known.capturedAt),
+    night: nightOf(known.capturedAt),
+    companions: companionsByPhoto.get(file.path) ?? [],
+    flags: known.flags,
+    checked: known.checked ?? true,
+  })
+  // Photos known already, or whose name gives the time when damage is checked later, need no read: they are
+  // described at once, without a promise each (a season's card has a hundred thousand of them).
+  const photos: CatalogPhoto[] = []
+  const toRead: SourceFile[] = []
+  for (const file of photoFiles) {
+    const known = options.knownPhoto?.(file) ?? (checkDamage ? undefined : describeByName(file))
+    if (known) photos.push(toPhoto(file, known))
+    else toRead.push(file)
+  }
   const total = photoFiles.length
-  const photos = await pMap(
-    photoFiles,
-    async (file): Promise<CatalogPhoto | undefined> => {
-      const inspection = options.knownPhoto?.(file) ?? (await describePhoto(source, file, checkDamage))
+  let inspected = photos.length
+  await pMap(
+    toRead,
+    async (file) => {
+      const inspection = await inspectPhoto(source, file)
       inspected += 1
       report({
         message: 'Reading photo times',
@@ -124,23 +145,9 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
         filesTotal: total,
         currentFile: file.path,
       })
-      if (!inspection) return undefined
-      if ('unreadable' in inspection) {
-        unreadable.push(inspection.unreadable)
-        return undefined
-      }
-      return {
-        path: file.path,
-        size: file.size,
-        mtimeMs: file.mtimeMs,
-        capturedAt: inspection.capturedAt,
-        captureOrigin: inspection.captureOrigin,
-        date: dateOf(inspection.capturedAt),
-        night: nightOf(inspection.capturedAt),
-        companions: companionsByPhoto.get(file.path) ?? [],
-        flags: inspection.flags,
-        checked: inspection.checked ?? true,
-      }
+      if (!inspection) return
+      if ('unreadable' in inspection) unreadable.push(inspection.unreadable)
+      else photos.push(toPhoto(file, { ...inspection, checked: true }))
     },
     { concurrency: INSPECT_CONCURRENCY, signal },
   )
@@ -148,11 +155,11 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
 
   const byPath = (a: { path: string }, b: { path: string }): number =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0
-  const present = photos.filter((photo): photo is CatalogPhoto => photo !== undefined)
-  present.sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : byPath(a, b)))
+
+  photos.sort((a, b) => (a.capturedAt < b.capturedAt ? -1 : a.capturedAt > b.capturedAt ? 1 : byPath(a, b)))
   const catalog: Catalog = {
     sourceId: id,
-    photos: present,
+    photos,
     otherFiles: otherFiles.map(toCatalogFile).sort(byPath),
     unreadable: unreadable.sort(byPath),
   }
@@ -162,22 +169,14 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
 }
 
 /**
- * A photo as a catalog first sees it: read (time from EXIF or mtime when the name carries none, damage
- * flags from its head and tail), or, when the damage check is left for later and the name carries the
- * time, not opened at all.
+ * A photo whose name carries its capture time, described without opening it: until the damage check reads
+ * it, its flags say only whether it is empty.
  */
-async function describePhoto(
-  source: PhotoSource,
-  file: SourceFile,
-  checkDamage: boolean,
-): Promise<KnownPhoto | { unreadable: FileFailure } | undefined> {
-  const fromName = checkDamage ? undefined : parsePhotoName(file.path)?.capturedAt
-  if (fromName !== undefined) {
-    const empty = file.size === 0
-    return { capturedAt: fromName, captureOrigin: 'filename', flags: empty ? ['empty'] : [], checked: empty }
-  }
-  const inspection = await inspectPhoto(source, file)
-  return inspection && !('unreadable' in inspection) ? { ...inspection, checked: true } : inspection
+function describeByName(file: SourceFile): KnownPhoto | undefined {
+  const fromName = parsePhotoName(file.path)?.capturedAt
+  if (fromName === undefined) return undefined
+  const empty = file.size === 0
+  return { capturedAt: fromName, captureOrigin: 'filename', flags: empty ? ['empty'] : [], checked: empty }
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { CaptureTimeOriginSchema, PhotoFlagSchema, WallClockSchema } from '../../shared/storage.js'
+import { CaptureTimeOriginSchema, PhotoFlagSchema, type PhotoFlag } from '../../shared/storage.js'
 import { describeError, errnoCode } from '../errors.js'
 import { writeFileAtomically } from '../files/writeFileAtomically.js'
 import type { SourceFile } from '../sources/photoSource.js'
@@ -18,30 +18,78 @@ import type { KnownPhoto } from './catalog.js'
  * discarded and rebuilt.
  */
 
-const IndexedFileSchema = z.object({
-  path: z.string(),
-  size: z.number().nonnegative(),
-  mtimeMs: z.number(),
-  capturedAt: WallClockSchema.optional(),
-  captureOrigin: CaptureTimeOriginSchema.optional(),
-  flags: z.array(PhotoFlagSchema).optional(),
-  checked: z.boolean().optional(),
-})
-type IndexedFile = z.infer<typeof IndexedFileSchema>
+/** What the catalog learned of one photo, kept beside its listing. */
+interface IndexedFile extends SourceFile {
+  capturedAt?: string
+  captureOrigin?: KnownPhoto['captureOrigin']
+  flags?: PhotoFlag[]
+  checked?: boolean
+}
 
+/**
+ * On disk, compact: per folder its mtime, its subfolders' names and one array per file: `[name, size,
+ * mtimeMs]`, plus `[checked 0|1, flags joined by ',', capturedAt, origin]` for a photo. A season's card
+ * (100 000 photos) then keeps an index of about 10 MB that parses in a fraction of a second.
+ */
+type CompactFile = [string, number, number] | [string, number, number, [0 | 1, string, string, string]]
 const CatalogIndexSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   card: z.object({ sourceId: z.string(), volumeLabel: z.string().optional() }),
   folders: z.record(
     z.string(),
     z.object({
       mtimeMs: z.number().optional(),
-      files: z.array(IndexedFileSchema),
       folders: z.array(z.string()),
+      // Checked by hand below: a schema per file would cost more than the index saves.
+      files: z.array(z.unknown()),
     }),
   ),
 })
-export type CatalogIndex = z.infer<typeof CatalogIndexSchema>
+type CatalogIndex = z.infer<typeof CatalogIndexSchema>
+
+const ORIGINS = new Set<string>(CaptureTimeOriginSchema.options)
+const FLAGS = new Set<string>(PhotoFlagSchema.options)
+
+/** A file of the compact form, or undefined when it is not one (the index is then discarded whole). */
+function fileOfCompact(folder: string, entry: unknown): IndexedFile | undefined {
+  if (!Array.isArray(entry) || entry.length < 3 || entry.length > 4) return undefined
+  const [name, size, mtimeMs, photo] = entry as [unknown, unknown, unknown, unknown]
+  if (typeof name !== 'string' || name === '' || name.includes('/')) return undefined
+  if (typeof size !== 'number' || size < 0 || typeof mtimeMs !== 'number') return undefined
+  const filePath = folder === '' ? name : `${folder}/${name}`
+  if (photo === undefined) return { path: filePath, size, mtimeMs }
+  if (!Array.isArray(photo) || photo.length !== 4) return undefined
+  const [checked, flags, capturedAt, origin] = photo as [unknown, unknown, unknown, unknown]
+  if ((checked !== 0 && checked !== 1) || typeof flags !== 'string' || typeof capturedAt !== 'string')
+    return undefined
+  if (typeof origin !== 'string' || !ORIGINS.has(origin) || !WALL_CLOCK.test(capturedAt)) return undefined
+  const flagList = flags === '' ? [] : flags.split(',')
+  if (!flagList.every((flag) => FLAGS.has(flag))) return undefined
+  // One literal shape for every photo: a hundred thousand of them are looked up per catalog.
+  return {
+    path: filePath,
+    size,
+    mtimeMs,
+    capturedAt,
+    captureOrigin: origin as KnownPhoto['captureOrigin'],
+    flags: flagList as PhotoFlag[],
+    checked: checked === 1,
+  }
+}
+
+const compactOf = (file: IndexedFile): CompactFile => {
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1)
+  if (!file.capturedAt) return [name, file.size, file.mtimeMs]
+  const photo: [0 | 1, string, string, string] = [
+    file.checked === false ? 0 : 1,
+    (file.flags ?? []).join(','),
+    file.capturedAt,
+    file.captureOrigin ?? 'filename',
+  ]
+  return [name, file.size, file.mtimeMs, photo]
+}
+
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/
 
 export interface CardKey {
   sourceId: string
@@ -56,12 +104,26 @@ export class CatalogMemory {
     private readonly photos = new Map<string, IndexedFile>(),
   ) {}
 
-  static of(index: CatalogIndex): CatalogMemory {
+  /** The memory an index holds, or undefined when any part of it is not what this version writes. */
+  static of(index: CatalogIndex): CatalogMemory | undefined {
+    const folders: Record<string, ListedFolder> = {}
     const photos = new Map<string, IndexedFile>()
-    for (const folder of Object.values(index.folders)) {
-      for (const file of folder.files) if (file.capturedAt) photos.set(file.path, file)
+    for (const [folder, listed] of Object.entries(index.folders)) {
+      const files: SourceFile[] = []
+      for (const entry of listed.files) {
+        const file = fileOfCompact(folder, entry)
+        if (!file) return undefined
+        files.push({ path: file.path, size: file.size, mtimeMs: file.mtimeMs })
+        if (file.capturedAt) photos.set(file.path, file)
+      }
+      const subfolders = listed.folders.map((name) => (folder === '' ? name : `${folder}/${name}`))
+      folders[folder] = {
+        ...(listed.mtimeMs === undefined ? {} : { mtimeMs: listed.mtimeMs }),
+        files,
+        folders: subfolders,
+      }
     }
-    return new CatalogMemory(index.card, index.folders, photos)
+    return new CatalogMemory(index.card, folders, photos)
   }
 
   /** The photo as it was known, when its size and mtime are what they were. */
@@ -75,6 +137,19 @@ export class CatalogMemory {
       flags: known.flags ?? [],
       checked: known.checked ?? true,
     }
+  }
+
+  /** Whether the photo is known as it is now, with the same capture time, flags and check. */
+  isKnown(photo: SourceFile & KnownPhoto): boolean {
+    const known = this.photos.get(photo.path)
+    return (
+      known !== undefined &&
+      known.size === photo.size &&
+      known.mtimeMs === photo.mtimeMs &&
+      known.capturedAt === photo.capturedAt &&
+      known.checked === (photo.checked ?? true) &&
+      (known.flags ?? []).join() === photo.flags.join()
+    )
   }
 
   remember(file: SourceFile, photo: KnownPhoto): void {
@@ -94,19 +169,13 @@ export class CatalogMemory {
     for (const [name, folder] of Object.entries(this.folders)) {
       folders[name] = {
         ...(folder.mtimeMs === undefined ? {} : { mtimeMs: folder.mtimeMs }),
-        files: folder.files.map((file) => this.photos.get(file.path) ?? toIndexed(file)),
-        folders: folder.folders,
+        folders: folder.folders.map((sub) => sub.slice(sub.lastIndexOf('/') + 1)),
+        files: folder.files.map((file) => compactOf(this.photos.get(file.path) ?? file)),
       }
     }
-    return { version: 1, card: this.card, folders }
+    return { version: 2, card: this.card, folders }
   }
 }
-
-const toIndexed = ({ path: filePath, size, mtimeMs }: SourceFile): IndexedFile => ({
-  path: filePath,
-  size,
-  mtimeMs,
-})
 
 /** Index files in one folder, one per card, named by a hash of the card's key. */
 export class CatalogIndexStore {
@@ -144,7 +213,7 @@ export class CatalogIndexStore {
     if (stored.sourceId !== card.sourceId || stored.volumeLabel !== card.volumeLabel) {
       return this.discard(file, 'another card')
     }
-    return CatalogMemory.of(parsed.data)
+    return CatalogMemory.of(parsed.data) ?? this.discard(file, 'a damaged entry')
   }
 
   async save(memory: CatalogMemory): Promise<void> {

@@ -63,7 +63,7 @@ export class CatalogKeeper {
     })
     if (Object.keys(folders).length !== Object.keys(memory.folders).length) changed = true
     for (const photo of catalog.photos) {
-      if (memory.knownPhoto(photo)) continue
+      if (memory.isKnown(photo)) continue
       memory.remember(photo, photo)
       changed = true
     }

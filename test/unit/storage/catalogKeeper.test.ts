@@ -113,9 +113,15 @@ describe('CatalogKeeper: a card opened again', () => {
     const truth = (await (await open()).keeper.current()).catalog
     const [indexFile] = await fsp.readdir(store.folder)
     const file = path.join(store.folder, indexFile as string)
+    const intact = JSON.parse(await fsp.readFile(file, 'utf8'))
+    const damagedEntry = {
+      ...intact,
+      folders: { ...intact.folders, photos: { folders: [], files: [['x', -1]] } },
+    }
     for (const damage of [
-      '{"version":1,"card":',
-      JSON.stringify({ version: 1, card: { sourceId: 'local:/other' }, folders: {} }),
+      '{"version":2,"card":',
+      JSON.stringify({ ...intact, card: { sourceId: 'local:/another/card' } }),
+      JSON.stringify(damagedEntry),
     ]) {
       await fsp.writeFile(file, damage)
       const { keeper, counts } = await open()
