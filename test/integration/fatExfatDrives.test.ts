@@ -199,3 +199,34 @@ describe.each([
     expect(await isCaseInsensitiveFolder(path.join(stick.mountPoint, 'photos'))).toBe(true)
   })
 })
+
+describe('a drive that refuses a file as too large only while it is written (EFBIG)', () => {
+  it('drops that file there by name and goes on with the others on the same drive', async () => {
+    // Where the file system could not be read first (macOS, Windows), FAT32 answers EFBIG mid-copy. The
+    // process's own file size limit (prlimit) gives the same answer from any drive.
+    if (spawnSync('sh', ['-c', 'command -v prlimit']).status !== 0)
+      throw new Error('This test needs prlimit (Debian: util-linux)')
+    const limitedCard = path.join(dir, 'EFBIGCARD')
+    await writeCardFixture(limitedCard, { nights: 1, perNight: 3, photoKb: 20, odd: false })
+    await fsp.writeFile(path.join(limitedCard, 'photos', 'video.mp4'), Buffer.alloc(600 * 1024, 7))
+    const target = path.join(dir, 'EFBIGDRIVE')
+    await fsp.mkdir(target)
+    const result = spawnSync(
+      'prlimit',
+      [`--fsize=${400 * 1024}`, process.execPath, cli, 'backup', limitedCard, '--to', target, '--json'],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(result.status).toBe(3)
+    const destination = JSON.parse(result.stdout).destinations[0]
+    expect(destination.error).toBeUndefined()
+    expect(destination.failed).toEqual([
+      expect.objectContaining({ path: 'photos/video.mp4', code: 'FILE_TOO_LARGE_FOR_DRIVE' }),
+    ])
+    const cardFiles = await filesUnder(limitedCard)
+    expect(destination.copied).toBe(cardFiles.length - 1)
+    const onDrive = await filesUnder(destination.cardFolder)
+    expect(onDrive.filter((name) => name.includes('video.mp4'))).toEqual([])
+  })
+})

@@ -43,6 +43,8 @@ interface Target {
   finalPath: string
   tempPath: string
   handle?: fsp.FileHandle
+  /** This file, not the drive, was refused there (too large for its file system): the drive goes on. */
+  refused?: boolean
 }
 
 class VerifiedCopy {
@@ -58,7 +60,7 @@ class VerifiedCopy {
   ) {}
 
   private live(): Target[] {
-    return this.targets.filter((target) => !target.destination.dead)
+    return this.targets.filter((target) => !target.destination.dead && !target.refused)
   }
 
   /** A temp file per drive, after checking the drive is still the one the run started with. */
@@ -130,6 +132,16 @@ class VerifiedCopy {
     try {
       await writeAll(target.handle as fsp.FileHandle, data)
     } catch (error) {
+      // EFBIG: larger than the drive's file system holds (FAT32 where its type could not be read first).
+      if (errnoCode(error) === 'EFBIG') {
+        target.refused = true
+        target.destination.result.failed.push({
+          path: this.file.path,
+          code: 'FILE_TOO_LARGE_FOR_DRIVE',
+          reason: 'The drive cannot hold a file this large (EFBIG): not copied there',
+        })
+        return
+      }
       failDestination(target.destination, error)
     }
   }
@@ -147,7 +159,7 @@ class VerifiedCopy {
         failDestination(target.destination, error)
       }
     }
-    await this.discard(this.targets.filter((target) => target.destination.dead))
+    await this.discard(this.targets.filter((target) => target.destination.dead || target.refused))
   }
 
   private async commit(target: Target): Promise<void> {
