@@ -5,6 +5,7 @@ import type { Cache, CacheLogger } from './cache/index.js'
 import { getCache } from './cache/index.js'
 import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
+import { createPhotoHandlers } from './photos/photoHandlers.js'
 import { SettingsStore } from './settings/settingsStore.js'
 import { cardBackupOf, rememberBackup, setAutoBackup } from './settings/cardBackups.js'
 import { boxIdOf } from '../shared/boxes.js'
@@ -209,6 +210,12 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'settings.update': async (patch) => settings.update(patch),
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
     ...createVerifyExportHandlers({ dataDir: options.dataDir, jobs, managerFor }),
+    ...createPhotoHandlers({
+      dataDir: options.dataDir,
+      maxCacheBytes: () => settings.get().preferences.thumbnailCacheMb * 1024 * 1024,
+      managerFor,
+      jobs,
+    }),
   }
 
   return {

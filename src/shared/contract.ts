@@ -7,6 +7,14 @@ import {
 } from './camtrapDp.js'
 import { CardBackupInfoSchema, DestinationCheckSchema } from './cardBackups.js'
 import { JobSnapshotSchema } from './jobs.js'
+import {
+  NightPhotosSchema,
+  PhotoDetailsSchema,
+  PhotoImageSchema,
+  PhotoMarkSchema,
+  PhotoMarksSchema,
+  PhotoPathSchema,
+} from './photos.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
 import {
@@ -121,6 +129,29 @@ export const commands = {
     z.object({ source: SourceRefSchema, enabled: z.boolean() }),
     CardBackupInfoSchema,
   ),
+  /** The Photos screen: one night's photos in capture order, with the card's marks. */
+  'photos.night': command(z.object({ source: SourceRefSchema, night: DayKeySchema }), NightPhotosSchema),
+  /** The large view's facts: EXIF (exposure, ISO, camera) and the sidecar's contents. */
+  'photos.details': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoDetailsSchema),
+  /** A 320 px thumbnail (the embedded EXIF preview when there is one), from the disk cache or made once. */
+  'photos.thumbnail': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoImageSchema),
+  /** A screen-sized rendition (1920 px long edge) for the large view; the original is never sent whole. */
+  'photos.preview': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoImageSchema),
+  /** Stars or rejects a photo (null clears it): kept per card in the app's data, never on the card. */
+  'photos.setMark': command(
+    z.object({ source: SourceRefSchema, path: PhotoPathSchema, mark: PhotoMarkSchema.nullable() }),
+    PhotoMarksSchema,
+  ),
+  /** Makes and caches thumbnails as a job: the given night first, then, with `allNights`, the rest. */
+  'photos.makeThumbnails': command(
+    z.object({
+      source: SourceRefSchema,
+      night: DayKeySchema.optional(),
+      allNights: z.boolean().default(false),
+    }),
+    JobSnapshotSchema,
+  ),
+
   'storage.cleanupPlan': command(CleanupInputSchema, CleanupPlanSchema),
   'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),
   'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),

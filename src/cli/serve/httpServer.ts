@@ -15,6 +15,7 @@ import {
   sendJson,
   setSecurityHeaders,
 } from './httpReply.js'
+import { photoRouteOf } from './photoRoutes.js'
 import { seedRouteOf, type SeedRouteContext } from './seedRoutes.js'
 import { resolveStaticPath, sendStaticFile } from './staticFiles.js'
 
@@ -85,6 +86,8 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       return sendJson(response, outcome.ok ? 200 : httpStatusOf(outcome.error.code), outcome)
     }
     if (isApi) {
+      const photoRoute = photoRouteOf(method, url.pathname, seedContext)
+      if (photoRoute) return photoRoute(request, response, url)
       const seedRoute = seedRouteOf(method, url.pathname, seedContext)
       if (seedRoute) return seedRoute(request, response, url)
       return sendError(response, 404, { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}` })

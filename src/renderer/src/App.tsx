@@ -10,6 +10,7 @@ import { CleanupScreen } from './screens/CleanupScreen.js'
 import { DashboardScreen } from './screens/DashboardScreen.js'
 import { JobsScreen } from './screens/JobsScreen.js'
 import { OrganizeScreen } from './screens/OrganizeScreen.js'
+import { PhotosScreen } from './screens/PhotosScreen.js'
 import { SourcesScreen } from './screens/SourcesScreen.js'
 import { startCompanionSync } from './stores/companionSync.js'
 import { SCREENS, useNavigationStore, type Screen } from './stores/navigationStore.js'
@@ -21,6 +22,7 @@ import { useFocusOnNavigate } from './useFocusOnNavigate.js'
 const TITLES: Record<Screen, string> = {
   sources: 'Sources',
   dashboard: 'Dashboard',
+  photos: 'Photos',
   backup: 'Backup',
   cleanup: 'Cleanup',
   organize: 'Organize',
@@ -30,6 +32,7 @@ const TITLES: Record<Screen, string> = {
 const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   sources: SourcesScreen,
   dashboard: DashboardScreen,
+  photos: PhotosScreen,
   backup: BackupScreen,
   cleanup: CleanupScreen,
   organize: OrganizeScreen,

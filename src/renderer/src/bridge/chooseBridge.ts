@@ -1,5 +1,6 @@
 import type { CompanionBridge } from '../../../shared/bridge.js'
 import { createHttpBridge, takeAccessToken, type LinkStatus } from './httpBridge.js'
+import { configurePhotoImages } from './photoImages.js'
 
 declare global {
   interface Window {
@@ -15,5 +16,6 @@ export function chooseBridge(onLinkStatus: (status: LinkStatus) => void): {
 } {
   if (window.creaturebox) return { bridge: window.creaturebox, transport: 'electron' }
   const token = takeAccessToken(window.location, window.history, window.sessionStorage)
+  configurePhotoImages({ kind: 'http', token })
   return { bridge: createHttpBridge(token, onLinkStatus), transport: 'http' }
 }

@@ -92,6 +92,9 @@ export function DashboardScreen() {
             <section className="panel night-panel" aria-label={`Night of ${opened}`}>
               <strong>Night of {opened}</strong>:{' '}
               {stats.nights.find((night) => night.night === opened)?.count ?? 0} photos{' '}
+              <button type="button" onClick={() => go('photos')}>
+                See its photos
+              </button>{' '}
               <button type="button" onClick={() => go('cleanup')}>
                 Clean up this night
               </button>

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 
-export const SCREENS = ['sources', 'dashboard', 'backup', 'cleanup', 'organize', 'jobs'] as const
+export const SCREENS = ['sources', 'dashboard', 'photos', 'backup', 'cleanup', 'organize', 'jobs'] as const
 export type Screen = (typeof SCREENS)[number]
 
 interface NavigationState {

@@ -1,0 +1,91 @@
+import path from 'node:path'
+import { assessThumbnails, type PhotoMarks } from '../../shared/photos.js'
+import type { CatalogPhoto } from '../../shared/storage.js'
+import type { CommandHandlers } from '../dispatch.js'
+import { CompanionError } from '../errors.js'
+import type { JobQueue } from '../jobs/index.js'
+import type { StorageManager } from '../storage/storageManager.js'
+import { makeThumbnails, thumbnailOrder } from './makeThumbnails.js'
+import { photoCardOf } from './photoCard.js'
+import { photoDetailsOf } from './photoDetails.js'
+import { PhotoImages } from './photoImages.js'
+import { PhotoMarksStore } from './photoMarks.js'
+import { thumbnailCacheIn } from './thumbnailCache.js'
+
+type PhotoCommand =
+  | 'photos.night'
+  | 'photos.details'
+  | 'photos.thumbnail'
+  | 'photos.preview'
+  | 'photos.setMark'
+  | 'photos.makeThumbnails'
+
+export interface PhotoHandlersOptions {
+  /** The app's data folder: thumbnails go to `thumbnails/`, marks to `photo-marks/`. */
+  dataDir: string
+  /** The cache's bound in bytes, read at each write so a changed setting applies at once. */
+  maxCacheBytes: () => number
+  managerFor: (ref: string) => Promise<StorageManager>
+  jobs: JobQueue
+}
+
+export const MARKS_FOLDER = 'photo-marks'
+
+/** The photos' part of the contract, wired to one thumbnail cache and one marks store. */
+export function createPhotoHandlers(options: PhotoHandlersOptions): Pick<CommandHandlers, PhotoCommand> {
+  const cache = thumbnailCacheIn(options.dataDir, options.maxCacheBytes)
+  const images = new PhotoImages(cache)
+  const marks = new PhotoMarksStore(path.join(options.dataDir, MARKS_FOLDER))
+
+  const cardOf = photoCardOf
+  const photoOf = async (manager: StorageManager, photoPath: string): Promise<CatalogPhoto> => {
+    const photo = (await manager.getCatalog()).photos.find((candidate) => candidate.path === photoPath)
+    if (!photo) throw new CompanionError('NOT_FOUND', `No photo ${photoPath} on this card`)
+    return photo
+  }
+  const imageOf = async (source: string, photoPath: string, kind: 'thumbnail' | 'preview') => {
+    const manager = await options.managerFor(source)
+    const { imageKey } = await cardOf(manager)
+    const image = await images.image(manager.source, imageKey, photoPath, kind)
+    return { contentType: 'image/jpeg' as const, etag: image.etag, base64: image.data.toString('base64') }
+  }
+
+  return {
+    'photos.night': async ({ source, night }) => {
+      const { catalog, marksKey } = await cardOf(await options.managerFor(source))
+      const photos = thumbnailOrder(catalog.photos, night)
+      const cardMarks = await marks.marksOf(marksKey)
+      const inNight: PhotoMarks = {}
+      for (const photo of photos) {
+        const mark = cardMarks[photo.path]
+        if (mark) inNight[photo.path] = mark
+      }
+      return { night, photos, marks: inNight }
+    },
+    'photos.details': async ({ source, path: photoPath }) => {
+      const manager = await options.managerFor(source)
+      return photoDetailsOf(manager.source, await photoOf(manager, photoPath))
+    },
+    'photos.thumbnail': ({ source, path: photoPath }) => imageOf(source, photoPath, 'thumbnail'),
+    'photos.preview': ({ source, path: photoPath }) => imageOf(source, photoPath, 'preview'),
+    'photos.setMark': async ({ source, path: photoPath, mark }) => {
+      const manager = await options.managerFor(source)
+      await photoOf(manager, photoPath)
+      const { marksKey } = await cardOf(manager)
+      return marks.setMark(marksKey, photoPath, mark)
+    },
+    'photos.makeThumbnails': async ({ source, night, allNights }) => {
+      const manager = await options.managerFor(source)
+      const label = night ? `Thumbnails of the night of ${night}` : 'Thumbnails of the card'
+      return options.jobs.enqueue(
+        `${label} (${source})`,
+        async ({ signal, progress }) => {
+          const { catalog, imageKey } = await cardOf(manager)
+          const photos = thumbnailOrder(catalog.photos, night, allNights)
+          return makeThumbnails(manager.source, imageKey, photos, images, { signal, onProgress: progress })
+        },
+        { kind: 'thumbnails', source, assess: assessThumbnails },
+      )
+    },
+  }
+}
