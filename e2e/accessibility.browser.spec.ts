@@ -94,7 +94,7 @@ test('a run is announced through a polite live region: its start and its end', a
   await openScreen(page, 'Backup')
   const announcer = page.getByTestId('announcer')
   await expect(announcer).toHaveAttribute('aria-live', 'polite')
-  const drive = `${e2eRoot()}/DRIVE_ANNOUNCED`
+  const drive = `${e2eRoot()}/ANNOUNCED_DRIVE`
   await fsp.mkdir(drive, { recursive: true })
   await page.getByLabel('Folder on a drive').fill(drive)
   await page.getByRole('button', { name: 'Add', exact: true }).click()

@@ -57,7 +57,7 @@ test('a box is added, its host key confirmed on first use, and its photos read o
   await confirm.getByRole('button', { name: /trust this box/ }).click()
   await expect(row.getByRole('status')).toHaveText(`Connected: ${photos} photos on the box.`)
 
-  await row.getByRole('button', { name: 'Use' }).click()
+  await row.getByRole('button', { name: 'Open', exact: true }).click()
   await expect(page.getByTestId('photo-count')).toHaveText(String(photos))
 
   // A box that comes back with another key is refused, and the user is told why.

@@ -172,5 +172,12 @@ test('with automatic backup on, inserting the card backs it up with no click', a
   await expect(row).toHaveAttribute('data-status', 'completed')
   await expect(row.getByTestId('job-outcome')).toHaveCount(0)
   await expectCopyMatchesCard()
+  // The row opens into the job's details: its card, its drive with the manifest, how long it took.
+  await row.getByRole('button', { name: /^Details of Automatic backup/ }).click()
+  const details = page.getByRole('region', { name: /^Details of Automatic backup/ })
+  await expect(details).toContainText(`Source${plugged(CARD)}`)
+  await expect(details).toContainText(`Drive ${plugged(DRIVE)}`)
+  await expect(details).toContainText(/Manifest: .*creaturebox-manifest\.jsonl/)
+  await expect(details).toContainText('Duration')
   await saveScreen(page, testInfo, 'jobs-automatic-backup')
 })

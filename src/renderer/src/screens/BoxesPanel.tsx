@@ -115,7 +115,7 @@ export function BoxesPanel() {
                     go('dashboard')
                   }}
                 >
-                  Use
+                  Open
                 </button>
                 <button type="button" className="small" onClick={() => setEditing(box)}>
                   Edit

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { isFinishedStatus } from '../../../shared/jobs.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
+import { JobDetails } from '../components/JobDetails.js'
 import { ProgressBar } from '../components/ProgressBar.js'
 import { VirtualList } from '../components/VirtualList.js'
 import { formatDuration, formatPercent } from '../format.js'
@@ -15,7 +16,7 @@ const CLEAR_CHOICES = [
 ] as const
 
 /** A row selects its own job, so a progress tick redraws one row, not the list. */
-function JobRow({ id }: { id: string }) {
+function JobRow({ id, isOpen, onOpen }: { id: string; isOpen: boolean; onOpen(): void }) {
   const job = useJobsStore((state) => state.jobs[id])
   const cancel = useJobsStore((state) => state.cancel)
   if (!job) return null
@@ -36,6 +37,16 @@ function JobRow({ id }: { id: string }) {
         ) : null}
         <span className="muted">{new Date(job.createdAt).toLocaleString()}</span>
         <span className="muted">{formatDuration(job.startedAt, job.finishedAt)}</span>
+        <button
+          type="button"
+          className="small"
+          aria-expanded={isOpen}
+          aria-controls={isOpen ? 'job-details' : undefined}
+          aria-label={`Details of ${job.name}`}
+          onClick={onOpen}
+        >
+          Details
+        </button>
         {isActive ? (
           <button
             type="button"
@@ -71,6 +82,7 @@ export function JobsScreen() {
   const [choice, setChoice] = useState(0)
   const [outcome, setOutcome] = useState<string | undefined>()
   const [error, setError] = useState<CompanionErrorData | undefined>()
+  const [openId, setOpenId] = useState<string | undefined>()
   const ids = idList ? idList.split(' ') : []
 
   const clear = async () => {
@@ -117,9 +129,16 @@ export function JobsScreen() {
           height={520}
           label="Jobs"
           getKey={(id) => id}
-          renderRow={(id) => <JobRow id={id} />}
+          renderRow={(id) => (
+            <JobRow
+              id={id}
+              isOpen={openId === id}
+              onOpen={() => setOpenId((current) => (current === id ? undefined : id))}
+            />
+          )}
         />
       )}
+      {openId ? <JobDetails id={openId} onClose={() => setOpenId(undefined)} /> : null}
     </section>
   )
 }

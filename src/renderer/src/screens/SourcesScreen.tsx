@@ -38,7 +38,7 @@ function SourceRow({
             go('dashboard')
           }}
         >
-          {isSelected ? 'Open' : 'Use'}
+          Open
         </button>
         {onRemove ? (
           <button type="button" className="small" onClick={onRemove} aria-label={`Forget ${source}`}>

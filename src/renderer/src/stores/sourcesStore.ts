@@ -23,6 +23,26 @@ interface SourcesState {
   loadStats(source: string, refresh?: boolean): Promise<void>
 }
 
+/** Where the chosen source is kept in the page's storage, so a reload opens the same card or folder. */
+const SELECTED_KEY = 'creaturebox.selectedSource'
+
+function rememberedSelection(): string | undefined {
+  try {
+    return globalThis.localStorage?.getItem(SELECTED_KEY) ?? undefined
+  } catch {
+    // Storage can be disabled (a private window): the app then starts as if nothing was chosen.
+    return undefined
+  }
+}
+
+function rememberSelection(source: string): void {
+  try {
+    globalThis.localStorage?.setItem(SELECTED_KEY, source)
+  } catch {
+    // Not remembered across a reload, but chosen all the same.
+  }
+}
+
 export const useSourcesStore = create<SourcesState>()((set, get) => ({
   drives: [],
   drivesError: undefined,
@@ -43,12 +63,15 @@ export const useSourcesStore = create<SourcesState>()((set, get) => ({
       .drives.filter((drive) => drive.isCreatureBoxCard)
       .flatMap((drive) => drive.mountpoints.map((mount) => mount.path))[0]
     if (!get().selected) {
-      const first = startupSources[0] ?? firstCard
+      const first = rememberedSelection() ?? startupSources[0] ?? firstCard
       if (first) set({ selected: first })
     }
   },
   setDrives: (drives) => set({ drives, drivesError: undefined }),
-  select: (source) => set({ selected: source }),
+  select: (source) => {
+    rememberSelection(source)
+    set({ selected: source })
+  },
   loadStats: async (source, refresh = false) => {
     const previous = get().stats[source]
     set((state) => ({ stats: { ...state.stats, [source]: { ...previous, loading: true } } }))
