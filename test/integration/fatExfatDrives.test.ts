@@ -32,6 +32,8 @@ const AWKWARD = {
   'notes/night 1: moths? "many" <3 | *.txt': 'punctuation',
   'notes/trailing dot.': 'dot',
   'notes/trailing space ': 'space',
+  // A folder differing from another only in case: one folder on the drive, each file still found.
+  'NOTES/upper folder.txt': 'folder',
 }
 
 beforeAll(async () => {
@@ -86,10 +88,12 @@ describe('a backup to an exFAT drive (exfat-fuse on a loop device)', () => {
     const manifest = await readManifest(cardFolder)
     expectCaseVariantsApart(manifest)
     expect(manifest.get('notes/night 1: moths? "many" <3 | *.txt')?.storedAs).toBe(
-      'notes/night 1\uFF1A moths\uFF1F \uFF02many\uFF02 \uFF1C3 \uFF5C \uFF0A.txt',
+      'NOTES/night 1\uFF1A moths\uFF1F \uFF02many\uFF02 \uFF1C3 \uFF5C \uFF0A.txt',
     )
-    expect(manifest.get('notes/trailing dot.')?.storedAs).toBe('notes/trailing dot\uFF0E')
-    expect(manifest.get('notes/trailing space ')?.storedAs).toBe('notes/trailing space\u2420')
+    expect(manifest.get('notes/trailing dot.')?.storedAs).toBe('NOTES/trailing dot\uFF0E')
+    expect(manifest.get('notes/trailing space ')?.storedAs).toBe('NOTES/trailing space\u2420')
+    // One spelling of the folder on the drive (the first by code point): the files of notes/ live in NOTES/.
+    expect(manifest.get('NOTES/upper folder.txt')?.storedAs).toBeUndefined()
     // verify finds each copy under its recorded name, and takes none of them for an unlisted file.
     const verify = run('verify', drive.mountPoint)
     expect(verify.stdout).toContain(`${report.filesTotal} ok, 0 changed, 0 missing, 0 unlisted`)

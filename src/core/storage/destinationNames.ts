@@ -95,12 +95,41 @@ export function namesOnDrive(
   const mapped = new Map<string, string>()
   if (!rules.caseInsensitive && !rules.windowsNames) return mapped
   const charMapped = (cardPath: string) => (rules.windowsNames ? mapCharacters(cardPath) : cardPath)
+  const spellFolders = rules.caseInsensitive
+    ? folderSpelling([
+        ...[...manifest.values()].map((entry) => entry.storedAs ?? entry.path),
+        ...[...cardPaths].sort().map(charMapped),
+      ])
+    : (name: string) => name
+  const driveName = (cardPath: string) => spellFolders(charMapped(cardPath))
   for (const [key, group] of groupBy(cardPaths, (p) => foldCase(charMapped(p), rules.caseInsensitive))) {
-    for (const [cardPath, name] of nameGroup(key, group, manifest, charMapped)) {
+    for (const [cardPath, name] of nameGroup(key, group, manifest, driveName)) {
       if (name !== cardPath) mapped.set(cardPath, name)
     }
   }
   return mapped
+}
+
+/**
+ * Folders differing only in case are one folder on a drive that ignores case: every path is written with
+ * one spelling of it (the one the manifest already holds, else the first by code point), so the drive never
+ * sees one folder under two names (exfat-fuse then keeps two views of one file and their times disagree).
+ */
+function folderSpelling(names: readonly string[]): (name: string) => string {
+  const spelled = new Map<string, string>()
+  const respell = (name: string, learn: boolean): string => {
+    const segments = name.split('/')
+    let canonical = ''
+    for (const segment of segments.slice(0, -1)) {
+      const next = canonical === '' ? segment : `${canonical}/${segment}`
+      const key = foldCase(next, true)
+      if (learn && !spelled.has(key)) spelled.set(key, next)
+      canonical = spelled.get(key) ?? next
+    }
+    return canonical === '' ? name : `${canonical}/${segments[segments.length - 1]}`
+  }
+  for (const name of names) respell(name, true)
+  return (name) => respell(name, false)
 }
 
 /**

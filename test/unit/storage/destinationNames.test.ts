@@ -57,6 +57,10 @@ describe('names on a drive', () => {
     expect(later.get('p/b.JPG')).toMatch(/^p\/b~[0-9a-f]{8}\.JPG$/)
     expect(new Set([...later.values()].map((name) => name.toUpperCase())).size).toBe(2)
     expect(namesOnDrive(['a:b'], new Map(), rules).get('a:b')).toBe('a\uFF1Ab')
+    // Folders differing only in case get one spelling: the manifest's, else the first by code point.
+    expect(namesOnDrive(['x/Notes/a', 'x/NOTES/b'], new Map(), rules).get('x/Notes/a')).toBe('x/NOTES/a')
+    const recorded = new Map([['x/Notes/a', entry('x/Notes/a')]])
+    expect(namesOnDrive(['x/Notes/a', 'x/NOTES/b'], recorded, rules).get('x/NOTES/b')).toBe('x/Notes/b')
     expect(namesOnDrive(['a:b'], new Map(), { caseInsensitive: false, windowsNames: false }).size).toBe(0)
   })
 })
