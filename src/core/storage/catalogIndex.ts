@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { CaptureTimeOriginSchema, PhotoFlagSchema, type PhotoFlag } from '../../shared/storage.js'
+import {
+  CaptureTimeOriginSchema,
+  PhotoFlagSchema,
+  StorageStatsSchema,
+  type PhotoFlag,
+  type StorageStats,
+} from '../../shared/storage.js'
 import { describeError, errnoCode } from '../errors.js'
 import { writeFileAtomically } from '../files/writeFileAtomically.js'
 import type { SourceFile } from '../sources/photoSource.js'
@@ -90,6 +96,12 @@ const compactOf = (file: IndexedFile): CompactFile => {
 }
 
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/
+
+const KeptStatsSchema = z.object({
+  card: z.object({ sourceId: z.string(), volumeLabel: z.string().optional() }),
+  folders: z.record(z.string(), z.number()),
+  stats: StorageStatsSchema,
+})
 
 export interface CardKey {
   sourceId: string
@@ -214,6 +226,37 @@ export class CatalogIndexStore {
       return this.discard(file, 'another card')
     }
     return CatalogMemory.of(parsed.data) ?? this.discard(file, 'a damaged entry')
+  }
+
+  /**
+   * The stats last computed for the card, with the mtime of every folder they were computed from: valid
+   * while every folder still has that mtime (a new or removed file or folder changes its parent's).
+   */
+  async loadStats(
+    card: CardKey,
+  ): Promise<{ folders: Record<string, number>; stats: StorageStats } | undefined> {
+    const file = this.fileOf(card).replace(/\.json$/, '.stats.json')
+    try {
+      const parsed = KeptStatsSchema.safeParse(JSON.parse(await fsp.readFile(file, 'utf8')))
+      const fits =
+        parsed.success &&
+        parsed.data.card.sourceId === card.sourceId &&
+        parsed.data.card.volumeLabel === card.volumeLabel
+      return fits ? parsed.data : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Stats that no longer hold although no folder changed (the damage check found flags). */
+  async forgetStats(card: CardKey): Promise<void> {
+    await fsp.rm(this.fileOf(card).replace(/\.json$/, '.stats.json'), { force: true })
+  }
+
+  async saveStats(card: CardKey, folders: Record<string, number>, stats: StorageStats): Promise<void> {
+    await fsp.mkdir(this.folder, { recursive: true })
+    const file = this.fileOf(card).replace(/\.json$/, '.stats.json')
+    await writeFileAtomically(file, JSON.stringify({ card, folders, stats }))
   }
 
   async save(memory: CatalogMemory): Promise<void> {

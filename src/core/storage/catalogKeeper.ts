@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
-import type { Catalog, PhotoFlag } from '../../shared/storage.js'
+import type { Catalog, PhotoFlag, StorageStats } from '../../shared/storage.js'
 import { describeError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import type { ListedFolder } from '../sources/walkSource.js'
@@ -102,6 +102,7 @@ export class CatalogKeeper {
       // The catalog is built again from what the check learned; stats then count the new flags.
       this.last = undefined
       await this.save(memory)
+      await this.store?.forgetStats(memory.card).catch(() => undefined)
     }
     const fresh = (await this.current({ signal: options.signal })).catalog
     return {
@@ -109,6 +110,42 @@ export class CatalogKeeper {
       checkedTotal: fresh.photos.filter((photo) => photo.checked !== false).length,
       photos: fresh.photos.length,
       damaged: result.damaged,
+    }
+  }
+
+  /**
+   * In a process that has not read the card yet: the stats kept with the index, while every folder they
+   * were computed from still has the same mtime. One folder stat per folder, no listing: what makes a
+   * season's card open at once after a restart.
+   */
+  async keptStats(): Promise<StorageStats | undefined> {
+    if (this.last || !this.store) return undefined
+    const { id, volumeLabel } = await this.source.identity()
+    const kept = await this.store.loadStats({
+      sourceId: id,
+      ...(volumeLabel === undefined ? {} : { volumeLabel }),
+    })
+    if (!kept) return undefined
+    const entries = Object.entries(kept.folders)
+    const stamps = await pMap(entries, async ([folder]) => (await this.source.statFolder(folder))?.mtimeMs, {
+      concurrency: STAT_CONCURRENCY,
+    })
+    return entries.every(([, mtimeMs], index) => stamps[index] === mtimeMs) ? kept.stats : undefined
+  }
+
+  /** Keeps stats computed from the current catalog, for keptStats after a restart. */
+  async rememberStats(stats: StorageStats): Promise<void> {
+    const memory = await this.loadMemory()
+    const folders: Record<string, number> = {}
+    for (const [folder, listed] of Object.entries(memory.folders)) {
+      // A folder without a known mtime can never be shown unchanged: keep nothing rather than guess.
+      if (listed.mtimeMs === undefined) return
+      folders[folder] = listed.mtimeMs
+    }
+    try {
+      await this.store?.saveStats(memory.card, folders, stats)
+    } catch (error) {
+      this.logger.warn(`Could not keep the card's stats: ${describeError(error)}`)
     }
   }
 

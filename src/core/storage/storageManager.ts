@@ -21,7 +21,7 @@ import { CatalogKeeper, type DamageCheckResult } from './catalogKeeper.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
 import { assertSafeSourceRoot } from './sourceRootSafety.js'
-import { computeStorageStats } from './storageStats.js'
+import { computeStorageStats, volumeStatsOf } from './storageStats.js'
 import { listDrives } from './drives.js'
 import { systemMountpoints } from '../../shared/driveConstraints.js'
 
@@ -68,12 +68,19 @@ export class StorageManager {
 
   async getStorageStats(options: OperationOptions & { refresh?: boolean } = {}): Promise<StorageStats> {
     await this.recoverOnce()
+    // After a restart, an unchanged card answers from the stats kept with its index (the volume read fresh).
+    const kept = options.refresh ? undefined : await this.catalogs.keptStats()
+    if (kept) return { ...kept, volume: volumeStatsOf(await this.source.volume()), generatedAt: Date.now() }
     const { catalog, fingerprint } = await this.catalogs.current(options)
     const key = `stats:${catalog.sourceId}:${fingerprint}`
     if (options.refresh) await this.cache.delete(key)
     return this.cache.getOrSet(
       key,
-      async () => computeStorageStats(catalog, await this.source.volume(), new Date()),
+      async () => {
+        const stats = computeStorageStats(catalog, await this.source.volume(), new Date())
+        await this.catalogs.rememberStats(stats)
+        return stats
+      },
       { ttlMs: STATS_TTL_MS },
     )
   }

@@ -53,11 +53,7 @@ export function computeStorageStats(catalog: Catalog, volume: SourceVolume, now:
 
   const stats: StorageStats = {
     sourceId: catalog.sourceId,
-    volume: {
-      totalBytes: volume.totalBytes,
-      usedBytes: Math.max(0, volume.totalBytes - volume.freeBytes),
-      freeBytes: volume.availableBytes,
-    },
+    volume: volumeStatsOf(volume),
     photos: { count: photos.length, bytes: photoBytes },
     otherFiles: {
       count: catalog.otherFiles.length,
@@ -75,3 +71,10 @@ export function computeStorageStats(catalog: Catalog, volume: SourceVolume, now:
   if (newest !== undefined) stats.newestCapture = newest
   return stats
 }
+
+/** `freeBytes` is what an unprivileged writer can use; `usedBytes` what is free to no one. */
+export const volumeStatsOf = (volume: SourceVolume): StorageStats['volume'] => ({
+  totalBytes: volume.totalBytes,
+  usedBytes: Math.max(0, volume.totalBytes - volume.freeBytes),
+  freeBytes: volume.availableBytes,
+})

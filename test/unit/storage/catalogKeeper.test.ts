@@ -7,6 +7,7 @@ import { LocalSource } from '../../../src/core/sources/localSource.js'
 import type { SourceFile } from '../../../src/core/sources/photoSource.js'
 import { CatalogIndexStore } from '../../../src/core/storage/catalogIndex.js'
 import { CatalogKeeper } from '../../../src/core/storage/catalogKeeper.js'
+import { StorageManager } from '../../../src/core/storage/storageManager.js'
 
 const temps: string[] = []
 afterAll(async () => {
@@ -36,7 +37,7 @@ async function setup() {
       counts.reads.push(file)
       return readRange(file, start, length)
     }
-    return { keeper: new CatalogKeeper(source, store, quiet), counts }
+    return { keeper: new CatalogKeeper(source, store, quiet), counts, source }
   }
   return { dir, card, store, open }
 }
@@ -188,5 +189,29 @@ describe('CatalogKeeper: the damage check', () => {
     const checked = countChecked(catalog.photos)
     expect(checked).toBeGreaterThan(before)
     expect(checked).toBeLessThan(catalog.photos.length)
+  })
+})
+
+describe('StorageManager stats after a restart', () => {
+  it('answers from the kept stats while no folder changed, and reads the card again once one did', async () => {
+    const { open, card, store } = await setup()
+    const manager = async () => {
+      const { source, counts } = await open()
+      return { manager: new StorageManager(source, undefined, { catalogIndex: store }), counts }
+    }
+    const first = await (await manager()).manager.getStorageStats()
+    const again = await manager()
+    const kept = await again.manager.getStorageStats()
+    expect(again.counts.listed).toEqual([])
+    // The same figures; only the volume's free space is read fresh.
+    const figures = (stats: typeof first) => ({ ...stats, generatedAt: 0, volume: undefined })
+    expect(figures(kept)).toEqual(figures(first))
+
+    const night = path.join(card.root, 'photos', '2024-09-02')
+    await fsp.writeFile(path.join(night, 'adeptTurca_2024_09_02__23_59_58_HDR0.jpg'), 'x')
+    await touchFolder(night, 2032)
+    const changed = await manager()
+    expect((await changed.manager.getStorageStats()).photos.count).toBe(first.photos.count + 1)
+    expect(changed.counts.listed).toEqual(['photos/2024-09-02'])
   })
 })
