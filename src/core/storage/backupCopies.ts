@@ -14,7 +14,8 @@ import {
   type CopyVerdict,
   type RefusalCode,
 } from './cleanupSafety.js'
-import { hashFile, hashSourceFile } from './fileHash.js'
+import { hashFromDrive } from './driveReadBack.js'
+import { hashSourceFile } from './fileHash.js'
 import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
 import { resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
@@ -101,7 +102,8 @@ async function checkFile(
     if (unhashed && copyPath !== undefined && evidence.backup) {
       sourceHash ??= await hashSourceFile(source, filePath, signal)
       evidence.source = { size: file.size, hash: sourceHash }
-      evidence.backup.hash = await hashFile(copyPath, signal)
+      // From the drive itself, not the page cache: a drive that lost the copy must not pass for holding it.
+      evidence.backup.hash = (await hashFromDrive(copyPath, signal)).hash
       verdict = checkBackupCopy(evidence)
     }
     if (verdict.ok) return { path: filePath, size: file.size, verdict, backupAt: backup.cardFolder }
