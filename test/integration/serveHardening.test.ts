@@ -3,15 +3,13 @@ import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServeServer, type ServeServer } from '../../src/cli/serve/httpServer.js'
-import { createCompanion, type Companion } from '../../src/core/companion.js'
 import { cli } from '../support/serveProcess.js'
+import { startInProcessServe, type InProcessServe } from '../support/inProcessServe.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 
 let dir: string
-let companion: Companion
-let serve: ServeServer
+let running: InProcessServe
 let base: string
 let cookieName: string
 
@@ -32,22 +30,16 @@ beforeAll(async () => {
   const linkedUi = path.join(dir, 'ui-link')
   await fsp.symlink(ui, linkedUi)
 
-  companion = await createCompanion({ dataDir: path.join(dir, 'data') })
-  serve = createServeServer({
-    handlers: companion.handlers,
-    subscribe: companion.subscribe,
-    settings: () => companion.settings.get(),
+  running = await startInProcessServe({
+    dataDir: path.join(dir, 'data'),
     token: TOKEN,
     rendererDir: linkedUi,
-    defaultSource: undefined,
   })
-  const address = await serve.listen(0, '127.0.0.1')
-  base = `http://127.0.0.1:${address.port}`
-  cookieName = `creaturebox_token_${address.port}`
+  base = running.base
+  cookieName = `creaturebox_token_${running.port}`
 })
 afterAll(async () => {
-  await serve.close()
-  await companion.close()
+  await running.close()
   await fsp.rm(dir, { recursive: true, force: true })
 })
 

@@ -3,11 +3,11 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServeServer, type ServeServer } from '../../src/cli/serve/httpServer.js'
-import { createCompanion, type Companion } from '../../src/core/companion.js'
+import type { Companion } from '../../src/core/companion.js'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import type { ContractEvent } from '../../src/shared/bridge.js'
 import type { JobSnapshot } from '../../src/shared/jobs.js'
+import { startInProcessServe, type InProcessServe } from '../support/inProcessServe.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 const bearer = { Authorization: `Bearer ${TOKEN}` }
@@ -15,8 +15,8 @@ const bearer = { Authorization: `Bearer ${TOKEN}` }
 let dir: string
 let card: string
 let companion: Companion
-let serve: ServeServer
 let base: string
+let running: InProcessServe
 
 beforeAll(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'serve-http-'))
@@ -26,21 +26,16 @@ beforeAll(async () => {
   await fsp.writeFile(path.join(ui, 'index.html'), '<!doctype html><title>ui</title>')
   await fsp.writeFile(path.join(ui, 'assets', 'app.js'), 'console.log(1)')
   await fsp.writeFile(path.join(dir, 'secret.txt'), 'not for the browser')
-  companion = await createCompanion({ dataDir: path.join(dir, 'data') })
-  serve = createServeServer({
-    handlers: companion.handlers,
-    subscribe: companion.subscribe,
-    settings: () => companion.settings.get(),
+  running = await startInProcessServe({
+    dataDir: path.join(dir, 'data'),
     token: TOKEN,
     rendererDir: ui,
     defaultSource: card,
   })
-  const address = await serve.listen(0, '127.0.0.1')
-  base = `http://127.0.0.1:${address.port}`
+  ;({ companion, base } = running)
 })
 afterAll(async () => {
-  await serve.close()
-  await companion.close()
+  await running.close()
   await fsp.rm(dir, { recursive: true, force: true })
 })
 

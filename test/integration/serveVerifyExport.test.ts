@@ -2,8 +2,7 @@ import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServeServer, type ServeServer } from '../../src/cli/serve/httpServer.js'
-import { createCompanion, type Companion } from '../../src/core/companion.js'
+import type { Companion } from '../../src/core/companion.js'
 import { parseCsv } from '../../src/core/export/csv.js'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import { photoCardOf } from '../../src/core/photos/photoCard.js'
@@ -13,13 +12,14 @@ import { StorageManager } from '../../src/core/storage/storageManager.js'
 import type { JobSnapshot } from '../../src/shared/jobs.js'
 import { VerifyReportSchema } from '../../src/shared/verify.js'
 import { camtrapDpProblems } from '../support/camtrapDp/validatePackage.js'
+import { startInProcessServe, type InProcessServe } from '../support/inProcessServe.js'
 
 const TOKEN = 'test-token-verify-export-0123'
 let dir: string
 let card: string
 let drive: string
 let companion: Companion
-let serve: ServeServer
+let running: InProcessServe
 let base: string
 
 beforeAll(async () => {
@@ -27,20 +27,16 @@ beforeAll(async () => {
   card = (await writeCardFixture(path.join(dir, 'CARD'), { nights: 2, perNight: 4, photoKb: 40 })).root
   drive = path.join(dir, 'DRIVE')
   await fsp.mkdir(drive)
-  companion = await createCompanion({ dataDir: path.join(dir, 'data') })
-  serve = createServeServer({
-    handlers: companion.handlers,
-    subscribe: companion.subscribe,
-    settings: () => companion.settings.get(),
+  running = await startInProcessServe({
+    dataDir: path.join(dir, 'data'),
     token: TOKEN,
     rendererDir: path.join(dir, 'no-ui'),
     defaultSource: card,
   })
-  base = `http://127.0.0.1:${(await serve.listen(0, '127.0.0.1')).port}`
+  ;({ companion, base } = running)
 })
 afterAll(async () => {
-  await serve.close()
-  await companion.close()
+  await running.close()
   await fsp.rm(dir, { recursive: true, force: true })
 })
 
