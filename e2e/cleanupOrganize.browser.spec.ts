@@ -65,11 +65,21 @@ test('organize previews the moves, files photos by night, and undo restores the 
   await openApp(page, serveUrl())
   await useSource(page, card)
   await openScreen(page, 'Organize')
+  // Nothing organized yet: undo has nothing to do, and says so calmly, not as a failure.
+  await page.getByRole('button', { name: 'Preview undo of the last organize' }).click()
+  await expect(page.getByTestId('plan-move-count')).toHaveText('There is no organize to undo.')
+  await expect(page.getByRole('alert')).toHaveCount(0)
   await page.getByRole('radio', { name: /By night/ }).check()
   await page.getByRole('button', { name: 'Preview moves' }).click()
   const plan = page.getByTestId('organize-plan')
   await expect(plan.getByTestId('plan-move-count')).toContainText('files to move')
-  await expect(plan.getByRole('list', { name: 'Planned moves' })).toContainText('→ photos/2024-09-01/')
+  // Summarised per folder, each folder opening to its moves.
+  const folders = plan.getByRole('list', { name: 'Moves by folder' })
+  await expect(folders).toContainText(/photos\/2024-09-01: \d+ files/)
+  await folders.getByText('photos/2024-09-01', { exact: true }).click()
+  await expect(plan.getByRole('list', { name: 'Moves into photos/2024-09-01' })).toContainText(
+    '→ photos/2024-09-01/',
+  )
   expect(await listFiles(card)).toEqual(original)
   await saveScreen(page, testInfo, 'organize-plan')
 
@@ -82,6 +92,13 @@ test('organize previews the moves, files photos by night, and undo restores the 
 
   await page.getByRole('button', { name: 'Preview undo of the last organize' }).click()
   await expect(page.getByTestId('organize-plan')).toContainText('Undo plan')
+  await expect(page.getByTestId('undo-direction')).toContainText('back to where they were')
+  const back = page.getByRole('list', { name: 'Moves by folder' })
+  await expect(back).toContainText(/^photos: \d+ files/)
+  await back.getByText('photos', { exact: true }).click()
+  await expect(page.getByRole('list', { name: 'Moves into photos' })).toContainText(
+    /photos\/2024-09-01\/\S+ → photos\/adeptTurca/,
+  )
   await page.getByRole('button', { name: /^Undo \d+ files/ }).click()
   await expect(page.getByTestId('organize-result')).toContainText('Restored')
   expect((await listFiles(card)).filter(isPhoto)).toEqual(original.filter(isPhoto))

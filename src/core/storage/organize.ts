@@ -115,6 +115,11 @@ async function undoLastOrganize(
   options: { dryRun: boolean; signal?: AbortSignal; onProgress?: (progress: JobProgressUpdate) => void },
 ): Promise<OrganizeResult> {
   const last = await readJournal(source, LAST_ORGANIZE_JOURNAL)
+  // Nothing to undo is an answer for a preview, not a failure; only a run asked to undo nothing is refused.
+  if (!last && options.dryRun) {
+    const { id } = await source.identity()
+    return { sourceId: id, by: DEFAULT_ORGANIZE_BY, moves: [], dryRun: true, undo: true, done: 0, failed: [] }
+  }
   if (!last) {
     throw new CompanionError('INVALID_INPUT', 'There is no organize to undo on this card')
   }

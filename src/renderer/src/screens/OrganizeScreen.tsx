@@ -1,16 +1,58 @@
 import { useState } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { OrganizeResultSchema, type OrganizeBy, type OrganizeResult } from '../../../shared/storage.js'
+import { parentOf } from '../../../shared/paths.js'
+import {
+  OrganizeResultSchema,
+  type OrganizeBy,
+  type OrganizeMove,
+  type OrganizeResult,
+} from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
-import { VirtualList } from '../components/VirtualList.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { usePreview } from '../usePreview.js'
 import { useLastJob } from '../useLastJob.js'
+
+/** Moves this many per folder at most are listed when a folder is opened; the count is always exact. */
+const LISTED_PER_FOLDER = 500
+
+/** The plan summarised per destination folder (how many files go where), each folder opening to its moves. */
+function MovesByFolder({ moves, undo }: { moves: readonly OrganizeMove[]; undo: boolean }) {
+  const folders = new Map<string, OrganizeMove[]>()
+  // An undo plan lists the organize it reverses; shown the way undo moves the files: back.
+  const shown = undo ? moves.map((move) => ({ ...move, from: move.to, to: move.from })) : moves
+  for (const move of shown) folders.set(parentOf(move.to), [...(folders.get(parentOf(move.to)) ?? []), move])
+  return (
+    <ul className="plain folder-summary" aria-label="Moves by folder">
+      {[...folders].map(([folder, into]) => (
+        <li key={folder}>
+          <details>
+            <summary>
+              <span className="path">{folder || 'the card root'}</span>: {into.length}{' '}
+              {into.length === 1 ? 'file' : 'files'}
+              {into.some((move) => move.kind === 'dedupe') ? ' (duplicates removed)' : ''}
+            </summary>
+            <ul className="failures" aria-label={`Moves into ${folder || 'the card root'}`}>
+              {into.slice(0, LISTED_PER_FOLDER).map((move) => (
+                <li key={`${move.from}→${move.to}`}>
+                  {move.from} → {move.to}
+                  {move.kind === 'dedupe' ? ' (duplicate)' : ''}
+                </li>
+              ))}
+            </ul>
+            {into.length > LISTED_PER_FOLDER ? (
+              <p className="muted">and {into.length - LISTED_PER_FOLDER} more</p>
+            ) : null}
+          </details>
+        </li>
+      ))}
+    </ul>
+  )
+}
 
 export function OrganizeScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -82,19 +124,12 @@ export function OrganizeScreen() {
           </p>
           {plan.moves.length > 0 ? (
             <>
-              <VirtualList
-                items={plan.moves}
-                rowHeight={28}
-                height={220}
-                label="Planned moves"
-                getKey={(move) => `${move.from}→${move.to}`}
-                renderRow={(move) => (
-                  <span className="row-text">
-                    {move.from} → {move.to}
-                    {move.kind === 'dedupe' ? ' (duplicate)' : ''}
-                  </span>
-                )}
-              />
+              {isUndo ? (
+                <p className="muted" data-testid="undo-direction">
+                  Undo moves these files back to where they were before the last organize.
+                </p>
+              ) : null}
+              <MovesByFolder moves={plan.moves} undo={isUndo} />
               <div className="actions">
                 <button type="button" className="primary" disabled={isRunning} onClick={() => void confirm()}>
                   {isUndo ? 'Undo' : 'Move'} {plan.moves.length} files
