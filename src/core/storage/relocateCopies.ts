@@ -2,9 +2,9 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { SourceFile } from '../sources/photoSource.js'
 import type { Destination } from './backupDestinations.js'
-import { hashFile } from './fileHash.js'
+import { hashFromDrive } from './driveReadBack.js'
 import { copyPathOf, type ManifestEntry } from './manifest.js'
-import { resolveInside } from './safety.js'
+import { isInside, resolveInside } from './safety.js'
 
 /**
  * After the card was organized, its photos have new paths while the drive still holds their verified
@@ -68,7 +68,7 @@ async function moveCopy(
     const stats = await fsp.lstat(from)
     if (!stats.isFile() || stats.size !== former.size) return false
     // "Verified" must stay true: the drive's bytes are read again before the move counts.
-    if ((await hashFile(from, signal)) !== former.hash) return false
+    if ((await hashFromDrive(from, signal)).hash !== former.hash) return false
     await fsp.mkdir(path.dirname(to), { recursive: true })
     await fsp.rename(from, to)
   } catch (error) {
@@ -98,7 +98,7 @@ async function moveCopy(
 /** The folders a move left empty on the drive go too, up to (never including) the card folder. */
 async function removeEmptiedParents(cardFolder: string, folder: string): Promise<void> {
   let current = folder
-  while (current !== cardFolder && current.startsWith(cardFolder + path.sep)) {
+  while (isInside(cardFolder, current)) {
     try {
       await fsp.rmdir(current)
     } catch {
