@@ -242,6 +242,35 @@ describe('two backups to one drive at once', () => {
     expect(fs.existsSync(lock)).toBe(false)
   }, 60_000)
 
+  it('takes the drives in one order, so runs naming them in different orders never block each other', async () => {
+    const card = await newCard('lock-order')
+    const [a, b] = ['DRIVE-A', 'DRIVE-B'].map((name) => path.join(dir, 'lock-order', name)) as [
+      string,
+      string,
+    ]
+    for (const drive of [a, b]) await fsp.mkdir(path.join(drive, 'adeptTurca_CARD'), { recursive: true })
+    const lockOf = (drive: string) => path.join(drive, 'adeptTurca_CARD', BACKUP_LOCK_FILE)
+    // Another run holds A; this one names B first. Holding B while it waits for A could deadlock with a
+    // run that holds A and wants B: it must wait for A before taking B.
+    await fsp.writeFile(
+      lockOf(a),
+      JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: Date.now() }),
+    )
+    const child = spawn(process.execPath, [cli, 'backup', card, '--to', b, '--to', a], { stdio: 'pipe' })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const done = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    await vi.waitUntil(() => stderr.includes('Waiting for the other backup'), {
+      timeout: 30_000,
+      interval: 50,
+    })
+    expect(fs.existsSync(lockOf(b))).toBe(false)
+    await fsp.rm(lockOf(a))
+    expect(await done).toBe(0)
+    await expectMirror(card, path.join(a, 'adeptTurca_CARD'))
+    await expectMirror(card, path.join(b, 'adeptTurca_CARD'))
+  })
+
   it('takes over the lock a killed backup left behind', async () => {
     const card = await newCard('stale-lock')
     const drive = path.join(dir, 'stale-lock', 'DRIVE')

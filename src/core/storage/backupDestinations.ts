@@ -59,27 +59,34 @@ export async function openDestinations(
   options: OpenDestinationsOptions,
 ): Promise<Destination[]> {
   const checked = await checkDestinations(roots, options)
-  const destinations: Destination[] = []
-  try {
-    for (const entry of checked) {
-      const cardFolder = path.join(entry.root, options.folderName)
-      const destination: Destination = {
-        root: entry.root,
-        device: entry.device ?? -1,
-        cardFolder,
-        manifest: new Map(),
-        names: UNOPENED_NAMES,
-        dead: false,
-        result: emptyResult(entry.root, cardFolder),
-      }
-      destinations.push(destination)
-      if (entry.missing) {
-        destination.dead = true
-        destination.result.error = { code: entry.missing.code, message: entry.missing.message }
-        continue
-      }
-      await openCardFolder(destination, options)
+  const destinations: Destination[] = checked.map((entry) => {
+    const cardFolder = path.join(entry.root, options.folderName)
+    const destination: Destination = {
+      root: entry.root,
+      device: entry.device ?? -1,
+      cardFolder,
+      manifest: new Map(),
+      names: UNOPENED_NAMES,
+      dead: false,
+      result: emptyResult(entry.root, cardFolder),
     }
+    if (entry.missing) {
+      destination.dead = true
+      destination.result.error = { code: entry.missing.code, message: entry.missing.message }
+    }
+    return destination
+  })
+  // Locks are taken in one order for every run (by real path), so two runs naming the same drives in
+  // different orders never wait on each other for ever.
+  const byRealPath = checked
+    .map((entry, index) => ({
+      real: entry.real ?? entry.root,
+      destination: destinations[index] as Destination,
+    }))
+    .filter(({ destination }) => !destination.dead)
+    .sort((a, b) => (a.real < b.real ? -1 : a.real > b.real ? 1 : 0))
+  try {
+    for (const { destination } of byRealPath) await openCardFolder(destination, options)
   } catch (error) {
     await closeDestinations(destinations)
     throw error
