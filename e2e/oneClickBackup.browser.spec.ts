@@ -87,6 +87,18 @@ test('a typed path is checked when added: a refusal says why next to the field, 
   await expect(page.getByRole('button', { name: /^Start backup/ })).toBeDisabled()
   await expect(page.getByTestId('job-status')).toHaveCount(0)
   await saveScreen(page, testInfo, 'backup-refused-path')
+
+  // Or browsed to, as a page can: the companion lists its home folder and removable drives.
+  await page.getByRole('button', { name: 'Browse…' }).click()
+  const browser = page.getByRole('dialog', { name: 'Choose a folder' })
+  await browser.getByRole('list', { name: 'Folders' }).getByRole('button', { name: DRIVE }).click()
+  await expect(browser.getByTestId('browser-at')).toHaveText(plugged(DRIVE))
+  await saveScreen(page, testInfo, 'backup-folder-browser')
+  await browser.getByRole('button', { name: 'Use this folder' }).click()
+  await expect(field).toHaveValue(plugged(DRIVE))
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(page.getByRole('checkbox', { name: new RegExp(plugged(DRIVE)) })).toBeChecked()
+  await expect(page.getByRole('button', { name: /^Start backup/ })).toBeEnabled()
 })
 
 test('a card backed up once has its drive ticked when inserted again, and one click backs it up verified', async ({

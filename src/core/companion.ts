@@ -18,6 +18,7 @@ import { KNOWN_HOSTS_FILE } from './sources/appDataDir.js'
 import { openSource } from './sources/openSource.js'
 import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
+import { listFolders } from './files/folderBrowser.js'
 import { autoBackupOnInsert } from './storage/autoBackupOnInsert.js'
 import { AUTOMATIC_BACKUP_PREFIX } from '../shared/cardBackups.js'
 import { CatalogIndexStore } from './storage/catalogIndex.js'
@@ -199,6 +200,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       )
     },
     'drives.list': async () => listDrives(),
+    'files.listFolders': async ({ path: folder }) => listFolders(folder),
     'boxes.probeHostKey': async (address) => hostKeyStatusOf(address, knownHostsPath),
     'boxes.trustHostKey': async ({ fingerprint, ...address }) =>
       trustHostKey(address, fingerprint, knownHostsPath),

@@ -6,6 +6,7 @@ import {
   DeploymentSettingsSchema,
 } from './camtrapDp.js'
 import { CardBackupInfoSchema, DestinationCheckSchema } from './cardBackups.js'
+import { FolderListingSchema } from './folderBrowser.js'
 import { JobSnapshotSchema } from './jobs.js'
 import {
   NightPhotosSchema,
@@ -194,6 +195,11 @@ export const commands = {
   ),
 
   'drives.list': command(z.object({}), z.array(DriveSchema)),
+  /** The folder browser: folders in `path`, or the places (home folder, removable drives) without one. */
+  'files.listFolders': command(
+    z.object({ path: pathSchema('The folder', '/media/BACKUP').optional() }),
+    FolderListingSchema,
+  ),
 
   /** Connects to a box only to read its host key, and says whether it is pinned; nothing is pinned. */
   'boxes.probeHostKey': command(BoxAddressSchema, HostKeyStatusSchema),

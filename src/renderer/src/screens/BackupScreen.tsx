@@ -6,6 +6,7 @@ import { BackupResultSchema } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
 import { DestinationRow, type DestinationOption } from '../components/DestinationRow.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
+import { FolderBrowser } from '../components/FolderBrowser.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { formatBytes } from '../format.js'
@@ -43,6 +44,8 @@ export function BackupScreen() {
   const [refusal, setRefusal] = useState<string | undefined>()
   const [error, setError] = useState<CompanionErrorData | { message: string } | undefined>()
   const [startedHere, setStartedHere] = useState(false)
+  const [browsing, setBrowsing] = useState(false)
+  const [browsed, setBrowsed] = useState<string | undefined>()
 
   // The card's remembered drives, read again when the card changes and after each of its backups ends.
   const finished = job?.status === 'completed'
@@ -197,7 +200,21 @@ export function BackupScreen() {
           placeholder="/media/me/BACKUP"
           onAdd={addFolder}
           refusal={refusal}
-        />
+          chosen={browsed}
+        >
+          <button type="button" onClick={() => setBrowsing(true)}>
+            Browse…
+          </button>
+        </AddFolderForm>
+        {browsing ? (
+          <FolderBrowser
+            onClose={() => setBrowsing(false)}
+            onPick={(folder) => {
+              setBrowsing(false)
+              setBrowsed(folder)
+            }}
+          />
+        ) : null}
       </fieldset>
       <div className="actions">
         <button
