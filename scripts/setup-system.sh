@@ -23,6 +23,8 @@ command -v fusefat >/dev/null 2>&1 || need+=(fusefat)
 /usr/bin/python3 -c 'import fusepy' >/dev/null 2>&1 || need+=(python3-fusepy)
 # vipsthumbnail: the reference the thumbnail benchmark measures the Companion against.
 command -v vipsthumbnail >/dev/null 2>&1 || need+=(libvips-tools)
+# GNU time: the catalog benchmark's peak-memory figure.
+[ -x /usr/bin/time ] || need+=(time)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "setup-system: everything is installed"
