@@ -215,17 +215,26 @@ export async function closeDestinations(destinations: readonly Destination[]): P
  */
 export async function refuseIfTooSmall(destination: Destination, bytesNeeded: number): Promise<void> {
   if (destination.dead || bytesNeeded === 0) return
-  const stats = await fsp.statfs(destination.cardFolder)
-  // Some drivers (fusefat) report no size at all, as `df` shows with "-": a full drive is then caught mid-file.
-  if (stats.blocks === 0) return
-  const available = stats.bavail * stats.bsize
-  if (bytesNeeded <= available) return
+  const available = await freeSpaceOf(destination.cardFolder)
+  if (available === undefined || bytesNeeded <= available) return
   destination.dead = true
   destination.result.error = {
     code: 'DESTINATION_TOO_SMALL',
-    message: `The drive ${destination.root} has ${prettyBytes(available)} free but this card's new files need ${prettyBytes(bytesNeeded)}: nothing was copied there`,
+    message: `${tooSmallMessage(`The drive ${destination.root}`, available, bytesNeeded)}: nothing was copied there`,
   }
 }
+
+/**
+ * Bytes an unprivileged writer may still put on the drive holding `folder`; undefined when the drive reports
+ * no size at all (fusefat, as `df` shows with "-"): a full drive is then caught mid-file.
+ */
+export async function freeSpaceOf(folder: string): Promise<number | undefined> {
+  const stats = await fsp.statfs(folder)
+  return stats.blocks === 0 ? undefined : stats.bavail * stats.bsize
+}
+
+export const tooSmallMessage = (drive: string, freeBytes: number, bytesNeeded: number): string =>
+  `${drive} has ${prettyBytes(freeBytes)} free but this card's new files need ${prettyBytes(bytesNeeded)}`
 
 /**
  * An unplugged drive can leave its mount folder behind (a manual mount, a stale automount); creating the

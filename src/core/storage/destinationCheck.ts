@@ -1,14 +1,12 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import prettyBytes from 'pretty-bytes'
 import type { DestinationCheck } from '../../shared/cardBackups.js'
 import { errnoCode, isCompanionError } from '../errors.js'
 import type { SourceFile } from '../sources/photoSource.js'
 import { statCopy } from './backup.js'
-import { checkDestinations } from './backupDestinations.js'
+import { checkDestinations, freeSpaceOf, tooSmallMessage } from './backupDestinations.js'
 import { decideBackup } from './incremental.js'
-import { readManifest } from './manifest.js'
-import { resolveInside } from './safety.js'
+import { copyPathOf, readManifest } from './manifest.js'
 
 export interface DestinationCheckOptions {
   /** The card folder name this card's backup uses on every drive. */
@@ -44,20 +42,22 @@ export async function checkDestinationForCard(
   let bytesNeeded = 0
   let alreadyVerified = 0
   for (const file of options.files) {
-    const copy = await statCopy(resolveInside(cardFolder, file.path))
-    if (decideBackup(file, copy, manifest.get(file.path)) === 'unchanged') alreadyVerified++
+    // Copies are found under the name the drive stored them by (FAT/exFAT may have mapped it).
+    const entry = manifest.get(file.path)
+    const copy = await statCopy(copyPathOf(cardFolder, entry ?? { path: file.path }))
+    if (decideBackup(file, copy, entry) === 'unchanged') alreadyVerified++
     else bytesNeeded += file.size
   }
-  const stats = await fsp.statfs(real)
-  const freeBytes = stats.bavail * stats.bsize
-  const figures = { freeBytes, bytesNeeded, alreadyVerified }
-  if (bytesNeeded > freeBytes) {
+  // A drive that reports no size is not refused here (and shows no free space): a full one is caught mid-file.
+  const freeBytes = await freeSpaceOf(real)
+  const figures = { ...(freeBytes === undefined ? {} : { freeBytes }), bytesNeeded, alreadyVerified }
+  if (freeBytes !== undefined && bytesNeeded > freeBytes) {
     return {
       destination,
       accepted: false,
       refusal: {
         code: 'DESTINATION_TOO_SMALL',
-        message: `${destination} has ${prettyBytes(freeBytes)} free but this card's new files need ${prettyBytes(bytesNeeded)}`,
+        message: tooSmallMessage(destination, freeBytes, bytesNeeded),
       },
       ...figures,
     }
