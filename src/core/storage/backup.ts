@@ -3,6 +3,7 @@ import path from 'node:path'
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, FileFailure } from '../../shared/storage.js'
+import { isSourceGone } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { cardFolderName } from './backupFolder.js'
 import {
@@ -13,8 +14,9 @@ import {
 } from './backupDestinations.js'
 import { hashSourceFile } from './fileHash.js'
 import { decideBackup } from './incremental.js'
+import { resolveInside } from './safety.js'
 import { formerCopiesOf, relocateFormerCopies, type FormerCopies } from './relocateCopies.js'
-import { cancelled, copyToDestinations } from './verifiedCopy.js'
+import { cancelled, copyToDestinations, unreadableFailure } from './verifiedCopy.js'
 
 export { PARTIAL_SUFFIX } from './backupDestinations.js'
 
@@ -107,8 +109,17 @@ export async function backupFiles(
       report(file.path)
       let hash: Promise<string> | undefined
       const sourceHash = () => (hash ??= hashSourceFile(source, file.path, signal))
-      targets = await dropConfirmedByHash(item, targets, sourceHash)
-      targets = await relocateFormerCopies(file, targets, formerCopies, sourceHash, signal)
+      try {
+        targets = await dropConfirmedByHash(item, targets, sourceHash)
+        targets = await relocateFormerCopies(file, targets, formerCopies, sourceHash, signal)
+      } catch (error) {
+        // Reading the card file to compare it failed: that file is not backed up; the others go on.
+        if (signal?.aborted) throw cancelled()
+        if (isSourceGone(error)) throw error
+        failed.push(unreadableFailure(file.path, error))
+        filesDone++
+        return
+      }
       if (targets.length > 0) {
         const outcome = await copyToDestinations(source, file, targets, {
           verify,
@@ -180,8 +191,12 @@ async function planCopies(
       const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
       for (const destination of live) {
         const entry = destination.manifest.get(file.path)
-        const isThere = onDrive.get(destination)?.has(destination.names.storedAs(file.path)) ?? false
-        const decision = incremental ? decideBackup(file, isThere ? entry : undefined, entry) : 'copy'
+        const storedAs = destination.names.storedAs(file.path)
+        const isThere = onDrive.get(destination)?.has(storedAs) ?? false
+        // A copy that is there is still stat'ed: one cut short or replaced since it was verified (a drive
+        // pulled, fsck) must be copied again, never counted as already verified.
+        const copy = isThere ? await statCopy(resolveInside(destination.cardFolder, storedAs)) : undefined
+        const decision = incremental ? decideBackup(file, copy, entry) : 'copy'
         if (decision === 'unchanged') {
           destination.result.skipped++
           continue

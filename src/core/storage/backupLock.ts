@@ -12,9 +12,9 @@ import { CompanionError, errnoCode } from '../errors.js'
  */
 export const BACKUP_LOCK_FILE = '.creaturebox-backup.lock'
 
-/** How often the holder touches the lock, and how long a lock of another computer may stay untouched. */
+/** How often the holder touches the lock, and how long a lock may stay untouched before it is left over. */
 const HEARTBEAT_MS = 10_000
-const FOREIGN_STALE_MS = 120_000
+const UNTOUCHED_STALE_MS = 120_000
 /** How often a waiting run looks again. */
 const RETRY_MS = 500
 
@@ -34,10 +34,9 @@ export interface AcquireOptions {
 }
 
 /**
- * Takes the card folder's lock, waiting while another live backup holds it. A lock left by a process that
- * died is taken over: on this computer when its process is gone, from another computer when it has not
- * been touched for two minutes. (Two runs finding the same dead lock in the same instant could both take
- * it; that needs a crash and two new runs at once, and the temp-file names still keep their files apart.)
+ * Takes the card folder's lock, waiting while another live backup holds it. A lock left over (see isStale)
+ * is taken over. (Two runs finding the same dead lock in the same instant could both take it; that needs a
+ * crash and two new runs at once.)
  */
 export async function acquireBackupLock(cardFolder: string, options: AcquireOptions): Promise<BackupLock> {
   const lockPath = path.join(cardFolder, BACKUP_LOCK_FILE)
@@ -109,13 +108,23 @@ async function readOwner(lockPath: string): Promise<LockOwner | undefined | 'ret
   }
   // A lock being written this very moment reads as empty: only an old unreadable lock is a torn one.
   const stats = await fsp.stat(lockPath).catch(() => undefined)
-  return stats && Date.now() - stats.mtimeMs > FOREIGN_STALE_MS ? undefined : 'retry'
+  return stats && Date.now() - stats.mtimeMs > UNTOUCHED_STALE_MS ? undefined : 'retry'
 }
 
+/** Locks this process holds now: one naming this process but not here was left by a run that ended. */
+const heldHere = new Set<string>()
+
+/**
+ * A lock is left over when its holder stopped touching it (a run that died, a drive pulled before the lock
+ * could be removed), or, on this computer, when its process is gone or is this process without holding it
+ * (after a restart a process id is often given out again).
+ */
 async function isStale(lockPath: string, holder: LockOwner): Promise<boolean> {
-  if (holder.host === os.hostname()) return !isProcessAlive(holder.pid)
   const stats = await fsp.stat(lockPath).catch(() => undefined)
-  return stats !== undefined && Date.now() - stats.mtimeMs > FOREIGN_STALE_MS
+  if (stats !== undefined && Date.now() - stats.mtimeMs > UNTOUCHED_STALE_MS) return true
+  if (holder.host !== os.hostname()) return false
+  if (holder.pid === process.pid) return !heldHere.has(lockPath)
+  return !isProcessAlive(holder.pid)
 }
 
 function isProcessAlive(pid: number): boolean {
@@ -129,6 +138,7 @@ function isProcessAlive(pid: number): boolean {
 }
 
 function heldLock(lockPath: string): BackupLock {
+  heldHere.add(lockPath)
   const heartbeat = setInterval(() => {
     const now = new Date()
     fsp.utimes(lockPath, now, now).catch(() => undefined)
@@ -137,6 +147,7 @@ function heldLock(lockPath: string): BackupLock {
   return {
     release: async () => {
       clearInterval(heartbeat)
+      heldHere.delete(lockPath)
       await fsp.rm(lockPath, { force: true })
     },
   }

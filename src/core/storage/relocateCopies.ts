@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { SourceFile } from '../sources/photoSource.js'
-import type { Destination } from './backupDestinations.js'
+import { failDestination, type Destination } from './backupDestinations.js'
 import { hashFromDrive } from './driveReadBack.js'
 import { copyPathOf, type ManifestEntry } from './manifest.js'
 import { isInside, resolveInside } from './safety.js'
@@ -76,6 +76,25 @@ async function moveCopy(
     // Anything odd about the former copy (gone, unreadable): copy the file afresh instead.
     return false
   }
+  try {
+    await recordMove(destination, former, file, storedAs, to)
+  } catch (error) {
+    // Moved but not recorded (the drive went away): that drive stops, and the next run copies the file again.
+    failDestination(destination, error)
+    return true
+  }
+  destination.result.moved++
+  await removeEmptiedParents(destination.cardFolder, path.dirname(from))
+  return true
+}
+
+async function recordMove(
+  destination: Destination,
+  former: ManifestEntry,
+  file: SourceFile,
+  storedAs: string,
+  to: string,
+): Promise<void> {
   const mtime = new Date(file.mtimeMs)
   await fsp.utimes(to, mtime, mtime)
   const now = Date.now()
@@ -90,9 +109,6 @@ async function moveCopy(
     { path: former.path, movedTo: file.path, movedAt: now },
   ])
   destination.manifest.delete(former.path)
-  destination.result.moved++
-  await removeEmptiedParents(destination.cardFolder, path.dirname(from))
-  return true
 }
 
 /** The folders a move left empty on the drive go too, up to (never including) the card folder. */

@@ -51,6 +51,8 @@ class VerifiedCopy {
   private readonly targets: Target[] = []
   private readonly ends = new FileEnds()
   private size = 0
+  /** Drives on which this copy was renamed into place. */
+  private committed = 0
   private sourceHash = ''
 
   constructor(
@@ -111,18 +113,7 @@ class VerifiedCopy {
       // A box out of reach for good (its reconnect attempts spent) fails the job with its own clear message.
       if (isSourceGone(error)) throw error
       if (this.source.stillThere && !(await this.source.stillThere())) throw cardRemoved(error)
-      if (errnoCode(error) === 'ENOENT') {
-        return {
-          path: this.file.path,
-          code: 'FILE_VANISHED',
-          reason: 'The file disappeared from the card during the backup',
-        }
-      }
-      return {
-        path: this.file.path,
-        code: 'SOURCE_UNREADABLE',
-        reason: `Could not read from the card: ${describeError(error)}`,
-      }
+      return unreadableFailure(this.file.path, error)
     }
     this.sourceHash = hasher.digest()
     return undefined
@@ -199,12 +190,15 @@ class VerifiedCopy {
         verifiedAt: Date.now(),
       })
     }
+    this.committed++
     destination.result.copied++
     destination.result.bytesCopied += this.size
   }
 
   /** Judged from the bytes just copied, so a damaged photo is reported without a second read of the card. */
   flags(): PhotoFlag[] {
+    // Bytes of a copy that no drive kept (every drive failed mid-file) say nothing about the card's photo.
+    if (this.committed === 0) return []
     return isPhotoFile(this.file.path) ? photoFlagsOf(this.size, this.ends.head, this.ends.tail) : []
   }
 
@@ -242,3 +236,19 @@ const cardRemoved = (cause: unknown) =>
 
 export const cancelled = () =>
   new CompanionError('CANCELLED', 'The backup was cancelled; completed files are kept')
+
+/** Why a card file could not be read for the backup, as the list of files not copied says it. */
+export function unreadableFailure(filePath: string, error: unknown): FileFailure {
+  if (errnoCode(error) === 'ENOENT') {
+    return {
+      path: filePath,
+      code: 'FILE_VANISHED',
+      reason: 'The file disappeared from the card during the backup',
+    }
+  }
+  return {
+    path: filePath,
+    code: 'SOURCE_UNREADABLE',
+    reason: `Could not read from the card: ${describeError(error)}`,
+  }
+}

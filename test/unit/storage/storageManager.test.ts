@@ -82,3 +82,20 @@ describe('StorageManager.backupPhotos run again on an unchanged card', () => {
     expect(opened).toEqual([])
   })
 })
+
+describe('StorageManager.backupPhotos after a copy was damaged on the drive', () => {
+  it('copies a file again whose copy was cut short since it was verified, instead of counting it as backed up', async () => {
+    const drive = path.join(dir, 'DRIVE')
+    await fsp.mkdir(drive)
+    const manager = new StorageManager(await LocalSource.open(card), new MemoryCache())
+    const first = await manager.backupPhotos(drive)
+    const cardFolder = first.destinations[0]?.cardFolder as string
+    const photo = (await manager.getCatalog()).photos.find((p) => p.size > 100)?.path as string
+    await fsp.truncate(path.join(cardFolder, photo), 10)
+    const again = await manager.backupPhotos(drive)
+    expect(again.destinations[0]).toMatchObject({ copied: 1, skipped: first.filesTotal - 1 })
+    expect(await fsp.readFile(path.join(cardFolder, photo))).toEqual(
+      await fsp.readFile(path.join(card, photo)),
+    )
+  })
+})
