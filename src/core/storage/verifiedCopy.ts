@@ -10,6 +10,7 @@ import { photoFlagsOf } from './captureTime.js'
 import { FileEnds } from './fileEnds.js'
 import { hashFromDrive } from './driveReadBack.js'
 import { createHasher, HASH_ALGORITHM } from './fileHash.js'
+import { copyPathOf } from './manifest.js'
 import { resolveInside } from './safety.js'
 
 /**
@@ -174,6 +175,7 @@ class VerifiedCopy {
       })
       return
     }
+    await keepEarlierPhoto(destination, this.file.path, this.sourceHash)
     await fsp.rename(target.tempPath, target.finalPath)
     const mtime = new Date(this.file.mtimeMs)
     await fsp.utimes(target.finalPath, mtime, mtime)
@@ -251,4 +253,32 @@ export function unreadableFailure(filePath: string, error: unknown): FileFailure
     code: 'SOURCE_UNREADABLE',
     reason: `Could not read from the card: ${describeError(error)}`,
   }
+}
+
+/**
+ * A different photo now stands on the card under a name the drive already holds verified (a camera that
+ * restarted its numbering after a cleanup): the drive's copy may be the only one left of the earlier photo,
+ * so it is moved aside to `<name>.earlier-<hash>.<ext>` and recorded there, never overwritten. Other files
+ * (logs, settings, sidecars rewritten by the box) are mirrored as they are now.
+ */
+async function keepEarlierPhoto(destination: Destination, cardPath: string, newHash: string): Promise<void> {
+  const earlier = destination.manifest.get(cardPath)
+  if (!earlier || earlier.hash === newHash || !isPhotoFile(cardPath)) return
+  const from = copyPathOf(destination.cardFolder, earlier)
+  const stats = await fsp.lstat(from).catch(() => undefined)
+  if (!stats?.isFile()) return
+  // Named after the copy as the drive stored it, so the new name is one this drive can hold too.
+  const stored = earlier.storedAs ?? cardPath
+  const dot = stored.lastIndexOf('.')
+  const keptPath = `${stored.slice(0, dot)}.earlier-${earlier.hash.slice(0, 8)}${stored.slice(dot)}`
+  const keptAt = copyPathOf(destination.cardFolder, { path: keptPath })
+  if (await fsp.lstat(keptAt).catch(() => undefined)) return
+  await fsp.rename(from, keptAt)
+  const now = Date.now()
+  await destination.writer?.append([
+    { ...earlier, path: keptPath, storedAs: undefined, verifiedAt: earlier.verifiedAt },
+    { path: cardPath, movedTo: keptPath, movedAt: now },
+  ])
+  destination.manifest.delete(cardPath)
+  destination.manifest.set(keptPath, { ...earlier, path: keptPath, storedAs: undefined })
 }

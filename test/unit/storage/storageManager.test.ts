@@ -6,6 +6,7 @@ import { MemoryCache } from '../../../src/core/cache/memoryCache.js'
 import { writeCardFixture } from '../../../src/core/fixtures/cardFixture.js'
 import { LocalSource } from '../../../src/core/sources/localSource.js'
 import type { SourceFile } from '../../../src/core/sources/photoSource.js'
+import { readManifest } from '../../../src/core/storage/manifest.js'
 import { StorageManager } from '../../../src/core/storage/storageManager.js'
 
 let dir: string
@@ -97,5 +98,30 @@ describe('StorageManager.backupPhotos after a copy was damaged on the drive', ()
     expect(await fsp.readFile(path.join(cardFolder, photo))).toEqual(
       await fsp.readFile(path.join(card, photo)),
     )
+  })
+})
+
+describe('StorageManager.backupPhotos when a different photo takes an old photo’s name', () => {
+  it('keeps the drive’s verified copy of the earlier photo beside the new one, never overwriting it', async () => {
+    const drive = path.join(dir, 'DRIVE')
+    await fsp.mkdir(drive)
+    const manager = new StorageManager(await LocalSource.open(card), new MemoryCache())
+    const first = await manager.backupPhotos(drive)
+    const cardFolder = first.destinations[0]?.cardFolder as string
+    const [photo, other] = (await manager.getCatalog()).photos.filter((p) => p.size > 100).map((p) => p.path)
+    const earlierBytes = await fsp.readFile(path.join(card, photo as string))
+    // The earlier photo was cleaned off the card; a camera that restarted its numbering reuses the name.
+    await fsp.copyFile(path.join(card, other as string), path.join(card, photo as string))
+    const again = await manager.backupPhotos(drive)
+    expect(again.destinations[0]?.copied).toBe(1)
+    expect(await fsp.readFile(path.join(cardFolder, photo as string))).toEqual(
+      await fsp.readFile(path.join(card, photo as string)),
+    )
+    const folder = path.dirname(path.join(cardFolder, photo as string))
+    const kept = (await fsp.readdir(folder)).filter((name) => name.includes('.earlier-'))
+    expect(kept).toHaveLength(1)
+    expect(await fsp.readFile(path.join(folder, kept[0] as string))).toEqual(earlierBytes)
+    const manifest = await readManifest(cardFolder)
+    expect([...manifest.keys()].filter((key) => key.includes('.earlier-'))).toHaveLength(1)
   })
 })
