@@ -102,8 +102,16 @@ export function namesOnDrive(
       ])
     : (name: string) => name
   const driveName = (cardPath: string) => spellFolders(charMapped(cardPath))
+  // Names the drive holds for card paths no longer on the card (a photo cleaned off since): a new card file
+  // whose name is one of them must not land on that copy, perhaps the earlier photo's only one.
+  const onCard = new Set(cardPaths)
+  const heldForOthers = new Set(
+    [...manifest.values()]
+      .filter((entry) => !onCard.has(entry.path))
+      .map((entry) => foldCase(entry.storedAs ?? entry.path, rules.caseInsensitive)),
+  )
   for (const [key, group] of groupBy(cardPaths, (p) => foldCase(charMapped(p), rules.caseInsensitive))) {
-    for (const [cardPath, name] of nameGroup(key, group, manifest, driveName)) {
+    for (const [cardPath, name] of nameGroup(key, group, manifest, driveName, heldForOthers.has(key))) {
       if (name !== cardPath) mapped.set(cardPath, name)
     }
   }
@@ -142,9 +150,10 @@ function nameGroup(
   group: string[],
   manifest: ReadonlyMap<string, ManifestEntry>,
   charMapped: (cardPath: string) => string,
+  isHeldForAnother: boolean,
 ): [string, string][] {
   const named: [string, string][] = []
-  const taken = new Set<string>()
+  const taken = new Set<string>(isHeldForAnother ? [key] : [])
   const unrecorded: string[] = []
   for (const cardPath of group) {
     const recorded = manifest.get(cardPath)
@@ -156,7 +165,7 @@ function nameGroup(
   }
   for (const cardPath of unrecorded.sort()) {
     const plain = charMapped(cardPath)
-    const name = group.length === 1 || !taken.has(key) ? plain : withSuffix(plain, cardPath)
+    const name = !taken.has(key) ? plain : withSuffix(plain, cardPath)
     taken.add(foldCase(name, true))
     named.push([cardPath, name])
   }

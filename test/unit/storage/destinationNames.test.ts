@@ -41,6 +41,16 @@ describe('names on a drive', () => {
     expect(names.refusal({ path: 'big', size: 5 * 1024 ** 3, mtimeMs: 0 })).toBeUndefined()
   })
 
+  it('never gives a new card file the name a copy of a photo no longer on the card holds', () => {
+    const rules = { caseInsensitive: true, windowsNames: true }
+    // a/IMG.jpg was backed up, then cleaned off the card; a different a/img.jpg arrives.
+    const manifest = new Map([['a/IMG.jpg', entry('a/IMG.jpg')]])
+    const name = namesOnDrive(['a/img.jpg'], manifest, rules).get('a/img.jpg')
+    expect(name).toMatch(/^a\/img~[0-9a-f]{8}\.jpg$/)
+    // While a/IMG.jpg is still on the card, the recorded name stays its own.
+    expect(namesOnDrive(['a/IMG.jpg'], manifest, rules).size).toBe(0)
+  })
+
   it('tells case variants apart with a suffix from their own path, and keeps a name the manifest recorded', () => {
     const rules = { caseInsensitive: true, windowsNames: true }
     const first = namesOnDrive(['p/b.jpg', 'p/B.JPG'], new Map(), rules)
