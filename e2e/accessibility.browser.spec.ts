@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, useSource } from './screens.js'
+import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 /**
  * WCAG 2.2 AA, checked by axe-core on every screen of the sidebar in the light and the dark theme, with a
@@ -96,8 +96,7 @@ test('a run is announced through a polite live region: its start and its end', a
   await expect(announcer).toHaveAttribute('aria-live', 'polite')
   const drive = `${e2eRoot()}/ANNOUNCED_DRIVE`
   await fsp.mkdir(drive, { recursive: true })
-  await page.getByLabel('Folder on a drive').fill(drive)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await addDestination(page, drive)
   await page.getByRole('button', { name: /^Start backup/ }).click()
   await expect(announcer).toContainText(/Backup of .*FLAT_CARD is done/)
 })

@@ -3,16 +3,7 @@ import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { isPhoto, listFiles, sha256 } from './cardFiles.js'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, useSource } from './screens.js'
-
-/** Adds a folder as a destination on the Backup screen (it is then also remembered in the settings). */
-async function addDestination(page: Page, folder: string): Promise<void> {
-  await page.getByLabel('Folder on a drive').fill(folder)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
-  await expect(
-    page.getByRole('checkbox', { name: new RegExp(folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
-  ).toBeChecked()
-}
+import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 /**
  * Unplugged: the folder moves away at once (as an unmount takes the whole tree) and a file takes its place,

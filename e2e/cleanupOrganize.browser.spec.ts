@@ -3,7 +3,7 @@ import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { isPhoto, listFiles } from './cardFiles.js'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, useSource } from './screens.js'
+import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 test('cleanup shows its dry-run plan, refuses a photo without a backup, and deletes only after confirming', async ({
   page,
@@ -15,8 +15,7 @@ test('cleanup shows its dry-run plan, refuses a photo without a backup, and dele
   await useSource(page, card)
 
   await openScreen(page, 'Backup')
-  await page.getByLabel('Folder on a drive').fill(drive)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await addDestination(page, drive)
   await page.getByRole('button', { name: /^Start backup/ }).click()
   await expect(page.getByTestId('job-status')).toHaveText('Done')
 

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { isPhoto, listFiles } from './cardFiles.js'
 import { e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, useSource } from './screens.js'
+import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 /**
  * Nights as the user sees them: the chart's tooltip says "gap" only on a night without photos, a bar opens
@@ -29,8 +29,7 @@ test('the chart says gap only on an empty night, a bar opens its night, and clea
 
   // Back the card up first: cleanup deletes only what a drive holds verified.
   await openScreen(page, 'Backup')
-  await page.getByLabel('Folder on a drive').fill(drive)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await addDestination(page, drive)
   await page.getByRole('button', { name: /^Start backup/ }).click()
   await expect(page.getByTestId('job-status')).toHaveText('Done')
 

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { Page, TestInfo } from '@playwright/test'
+import { expect, type Page, type TestInfo } from '@playwright/test'
 
 /** Where screenshots of each main screen are kept after a run (gitignored, not wiped by Playwright). */
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../test-results/e2e-screens')
@@ -33,4 +33,13 @@ export async function useSource(page: Page, sourcePath: string): Promise<void> {
     .getByRole('button', { name: /Use|Open/ })
     .click()
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+}
+
+/** Adds a folder as a destination on the Backup screen (it is then also remembered in the settings), ticked. */
+export async function addDestination(page: Page, folder: string): Promise<void> {
+  await page.getByLabel('Folder on a drive').fill(folder)
+  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await expect(
+    page.getByRole('checkbox', { name: new RegExp(folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
+  ).toBeChecked()
 }

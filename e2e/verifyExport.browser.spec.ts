@@ -3,7 +3,7 @@ import path from 'node:path'
 import { expect, test } from '@playwright/test'
 import { isPhoto, listFiles } from './cardFiles.js'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, useSource } from './screens.js'
+import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 test('after a backup, Verify re-reads the drive and names a changed copy, also from the drive list; Export writes a Camtrap DP package and remembers the place', async ({
   page,
@@ -14,11 +14,7 @@ test('after a backup, Verify re-reads the drive and names a changed copy, also f
   await openApp(page, serveUrl())
   await useSource(page, card)
   await openScreen(page, 'Backup')
-  await page.getByLabel('Folder on a drive').fill(drive)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
-  await expect(
-    page.getByRole('checkbox', { name: new RegExp(drive.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
-  ).toBeChecked()
+  await addDestination(page, drive)
   await page.getByRole('button', { name: /^Start backup/ }).click()
   // Drives ticked by earlier tests may take this card too: this test looks at its own drive's part only.
   const result = page.getByTestId('backup-result').locator('li.destination', { hasText: drive })
