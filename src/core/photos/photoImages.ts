@@ -3,7 +3,7 @@ import type { PhotoImageKind } from '../../shared/photos.js'
 import { SingleFlight } from '../cache/singleFlight.js'
 import { CompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
-import { renderPhotoImage, type RenderedImage } from './renderPhotoImage.js'
+import type { RenderedImage } from './renderPhotoImage.js'
 import { imageKeyOf, type ThumbnailCache } from './thumbnailCache.js'
 
 export interface PhotoImage {
@@ -35,6 +35,8 @@ export class PhotoImages {
     return this.flights.run(etag, async () => {
       const cached = await this.cache.get(etag)
       if (cached) return { data: cached, etag, origin: 'cache' as const }
+      // sharp (libvips) loads on the first image: a CLI command that shows no photo never pays its start.
+      const { renderPhotoImage } = await import('./renderPhotoImage.js')
       const rendered = await renderPhotoImage(source, file, kind)
       await this.cache.set(etag, rendered.data)
       return { data: rendered.data, etag, origin: rendered.origin }
