@@ -1,11 +1,8 @@
-import fsp from 'node:fs/promises'
-import path from 'node:path'
-import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, FileFailure } from '../../shared/storage.js'
 import { isSourceGone } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
-import { cardFolderName } from './backupFolder.js'
+import { cardFolderName, copiesIn } from './backupFolder.js'
 import {
   closeDestinations,
   openDestinations,
@@ -13,8 +10,7 @@ import {
   type Destination,
 } from './backupDestinations.js'
 import { hashSourceFile } from './fileHash.js'
-import { decideBackup } from './incremental.js'
-import { resolveInside } from './safety.js'
+import { decideBackup, type FileState } from './incremental.js'
 import { formerCopiesOf, relocateFormerCopies, type FormerCopies } from './relocateCopies.js'
 import { cancelled, copyToDestinations, unreadableFailure } from './verifiedCopy.js'
 
@@ -85,7 +81,9 @@ export async function backupFiles(
   const flagged: BackupResult['flagged'] = []
 
   try {
-    const plan = dropRefusedFiles(await planCopies(files, destinations, incremental))
+    const plan = dropRefusedFiles(
+      planCopies(files, destinations, await listCopies(destinations), incremental),
+    )
     for (const destination of destinations) {
       const needed = plan
         .filter((item) => item.targets.includes(destination))
@@ -172,43 +170,44 @@ export async function backupFiles(
   }
 }
 
-async function planCopies(
+function planCopies(
   files: BackupFile[],
   destinations: Destination[],
+  copiesOnDrive: ReadonlyMap<Destination, ReadonlyMap<string, FileState>>,
   incremental: boolean,
-): Promise<PlannedCopy[]> {
+): PlannedCopy[] {
   const live = destinations.filter((destination) => !destination.dead)
-  // One listing per drive instead of a stat per file: a copy that is there, with a verified manifest line
-  // matching the card, is what the incremental check needs (a copy damaged later is `verify`'s to find).
-  const onDrive = new Map(
+  const planned: PlannedCopy[] = []
+  for (const file of files) {
+    const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
+    for (const destination of live) {
+      const entry = destination.manifest.get(file.path)
+      // The copy's size and mtime as the drive's listing found them: one cut short or replaced since it was
+      // verified (a drive pulled, fsck) no longer matches and is copied again, never counted as verified.
+      const copy = copiesOnDrive.get(destination)?.get(destination.names.storedAs(file.path))
+      const decision = incremental ? decideBackup(file, copy, entry) : 'copy'
+      if (decision === 'unchanged') {
+        destination.result.skipped++
+        continue
+      }
+      item.targets.push(destination)
+      if (decision === 'confirmByHash') item.confirmByHash.add(destination)
+    }
+    if (item.targets.length > 0) planned.push(item)
+  }
+  return planned
+}
+
+/** What each live drive already holds of this card: one listing per drive, read before planning. */
+async function listCopies(
+  destinations: Destination[],
+): Promise<Map<Destination, ReadonlyMap<string, FileState>>> {
+  const live = destinations.filter((destination) => !destination.dead)
+  return new Map(
     await Promise.all(
-      live.map(async (destination) => [destination, await filesUnder(destination.cardFolder)] as const),
+      live.map(async (destination) => [destination, await copiesIn(destination.cardFolder)] as const),
     ),
   )
-  const planned = await pMap(
-    files,
-    async (file): Promise<PlannedCopy> => {
-      const item: PlannedCopy = { file, targets: [], confirmByHash: new Set() }
-      for (const destination of live) {
-        const entry = destination.manifest.get(file.path)
-        const storedAs = destination.names.storedAs(file.path)
-        const isThere = onDrive.get(destination)?.has(storedAs) ?? false
-        // A copy that is there is still stat'ed: one cut short or replaced since it was verified (a drive
-        // pulled, fsck) must be copied again, never counted as already verified.
-        const copy = isThere ? await statCopy(resolveInside(destination.cardFolder, storedAs)) : undefined
-        const decision = incremental ? decideBackup(file, copy, entry) : 'copy'
-        if (decision === 'unchanged') {
-          destination.result.skipped++
-          continue
-        }
-        item.targets.push(destination)
-        if (decision === 'confirmByHash') item.confirmByHash.add(destination)
-      }
-      return item
-    },
-    { concurrency: 64 },
-  )
-  return planned.filter((item) => item.targets.length > 0)
 }
 
 /**
@@ -240,26 +239,4 @@ async function dropConfirmedByHash(
     if (same) destination.result.skipped++
     return !same
   })
-}
-
-/** Every regular file below a card folder, as `/`-separated relative paths. */
-async function filesUnder(cardFolder: string): Promise<Set<string>> {
-  const entries = await fsp.readdir(cardFolder, { recursive: true, withFileTypes: true }).catch(() => [])
-  const files = new Set<string>()
-  for (const entry of entries) {
-    if (!entry.isFile()) continue
-    const relative = path.relative(cardFolder, path.join(entry.parentPath, entry.name))
-    files.add(path.sep === '/' ? relative : relative.split(path.sep).join('/'))
-  }
-  return files
-}
-
-/** Size and mtime of a copy at a destination, or undefined when there is no file there. */
-export async function statCopy(absolutePath: string) {
-  try {
-    const stats = await fsp.stat(absolutePath)
-    return stats.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -1,3 +1,7 @@
+import { LocalSource } from '../sources/localSource.js'
+import { walkSource } from '../sources/walkSource.js'
+import type { FileState } from './incremental.js'
+
 /**
  * The folder that holds one card's copy on a destination: `<device>_<volume label>`, so two boxes or two
  * cards of one box never mix (camera-trap tools think in deployments: one card of one camera).
@@ -17,4 +21,22 @@ function sanitise(name: string): string {
       .trim()
       .slice(0, 100)
   )
+}
+
+/**
+ * Size and mtime of every file below a card folder on a drive, by `/`-separated path as stored there: one
+ * listing with the card's own synchronous stats in short runs (a promise-based stat per copy cost 0.6 s of a
+ * 21 000-file no-op backup). A folder that is missing or cannot be listed counts as holding nothing, so its
+ * files are copied (or counted as needed) again rather than trusted.
+ */
+export async function copiesIn(cardFolder: string): Promise<Map<string, FileState>> {
+  const copies = new Map<string, FileState>()
+  try {
+    for await (const copy of walkSource(new LocalSource(cardFolder))) {
+      copies.set(copy.path, { size: copy.size, mtimeMs: copy.mtimeMs })
+    }
+  } catch {
+    copies.clear()
+  }
+  return copies
 }

@@ -3,10 +3,10 @@ import path from 'node:path'
 import type { DestinationCheck } from '../../shared/cardBackups.js'
 import { errnoCode, isCompanionError } from '../errors.js'
 import type { SourceFile } from '../sources/photoSource.js'
-import { statCopy } from './backup.js'
+import { copiesIn } from './backupFolder.js'
 import { checkDestinations, freeSpaceOf, tooSmallMessage } from './backupDestinations.js'
 import { decideBackup } from './incremental.js'
-import { copyPathOf, readManifest } from './manifest.js'
+import { readManifest } from './manifest.js'
 
 export interface DestinationCheckOptions {
   /** The card folder name this card's backup uses on every drive. */
@@ -41,10 +41,11 @@ export async function checkDestinationForCard(
   const manifest = await readManifest(cardFolder)
   let bytesNeeded = 0
   let alreadyVerified = 0
+  const copies = await copiesIn(cardFolder)
   for (const file of options.files) {
     // Copies are found under the name the drive stored them by (FAT/exFAT may have mapped it).
     const entry = manifest.get(file.path)
-    const copy = await statCopy(copyPathOf(cardFolder, entry ?? { path: file.path }))
+    const copy = copies.get(entry?.storedAs ?? file.path)
     if (decideBackup(file, copy, entry) === 'unchanged') alreadyVerified++
     else bytesNeeded += file.size
   }

@@ -1,6 +1,5 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { z } from 'zod'
 import { errnoCode } from '../errors.js'
 import { HASH_ALGORITHM } from './fileHash.js'
 import { resolveInside } from './safety.js'
@@ -12,28 +11,55 @@ import { resolveInside } from './safety.js'
  */
 export const MANIFEST_FILE = 'creaturebox-manifest.jsonl'
 
-export const ManifestEntrySchema = z.object({
-  path: z.string(),
-  size: z.number().int().nonnegative(),
-  mtimeMs: z.number(),
-  hash: z.string(),
-  algorithm: z.literal(HASH_ALGORITHM),
-  verifiedAt: z.number(),
+export interface ManifestEntry {
+  path: string
+  size: number
+  mtimeMs: number
+  hash: string
+  algorithm: typeof HASH_ALGORITHM
+  verifiedAt: number
   /**
    * The copy's name on the drive when it is not `path`: the drive's file system cannot hold the card's name
    * (a FAT/exFAT character, or a name differing from another only in case; destinationNames.ts).
    */
-  storedAs: z.string().optional(),
-})
-export type ManifestEntry = z.infer<typeof ManifestEntrySchema>
+  storedAs?: string
+}
 
 /**
  * A verified copy moved on the drive (the card was organized since it was copied): the entry for `path`
  * ends here, and a line for `movedTo` follows. Readers that do not know this line skip it and then find
  * no file at `path`, which counts as "not backed up" there, never as a copy.
  */
-export const ManifestMoveSchema = z.object({ path: z.string(), movedTo: z.string(), movedAt: z.number() })
-export type ManifestMove = z.infer<typeof ManifestMoveSchema>
+export interface ManifestMove {
+  path: string
+  movedTo: string
+  movedAt: number
+}
+
+// Lines are checked by hand rather than by a schema: a zod parse per line was half the time of reading a
+// 20 000-line manifest, which every backup, no-op included, does first.
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+
+/** The entry a parsed line holds, with exactly its known fields, or undefined when it is not a whole one. */
+function manifestEntryOf(line: unknown): ManifestEntry | undefined {
+  if (typeof line !== 'object' || line === null) return undefined
+  const { path, size, mtimeMs, hash, algorithm, verifiedAt, storedAs } = line as Record<string, unknown>
+  if (!isString(path) || !isString(hash) || algorithm !== HASH_ALGORITHM) return undefined
+  if (!isNumber(size) || !Number.isInteger(size) || size < 0 || !isNumber(mtimeMs) || !isNumber(verifiedAt)) {
+    return undefined
+  }
+  if (storedAs !== undefined && !isString(storedAs)) return undefined
+  const entry: ManifestEntry = { path, size, mtimeMs, hash, algorithm, verifiedAt }
+  if (storedAs !== undefined) entry.storedAs = storedAs
+  return entry
+}
+
+function manifestMoveOf(line: unknown): ManifestMove | undefined {
+  if (typeof line !== 'object' || line === null) return undefined
+  const { path, movedTo, movedAt } = line as Record<string, unknown>
+  return isString(path) && isString(movedTo) && isNumber(movedAt) ? { path, movedTo, movedAt } : undefined
+}
 
 /** Where an entry's copy lies on the drive: under its recorded drive name, else under the card's path. */
 export const copyPathOf = (cardFolder: string, entry: Pick<ManifestEntry, 'path' | 'storedAs'>): string =>
@@ -62,10 +88,13 @@ export async function readManifest(cardFolder: string): Promise<Map<string, Mani
     } catch {
       continue
     }
-    const entry = ManifestEntrySchema.safeParse(parsed)
-    if (entry.success) entries.set(entry.data.path, entry.data)
-    const move = ManifestMoveSchema.safeParse(parsed)
-    if (move.success) entries.delete(move.data.path)
+    const entry = manifestEntryOf(parsed)
+    if (entry) {
+      entries.set(entry.path, entry)
+      continue
+    }
+    const move = manifestMoveOf(parsed)
+    if (move) entries.delete(move.path)
   }
   return entries
 }

@@ -101,12 +101,16 @@ export class StorageManager {
     options: OperationOptions & { incremental?: boolean; verify?: boolean; waitForLock?: boolean } = {},
   ): Promise<BackupResult> {
     await this.recoverOnce()
-    const { files, unreadable, deviceName } = await listCardFiles(this.source, options.signal)
+    // The drive list (lsblk on Linux, a child process) is asked for while the card is listed.
+    const [{ files, unreadable, deviceName }, systemMountpoints] = await Promise.all([
+      listCardFiles(this.source, options.signal),
+      this.systemMountpoints(),
+    ])
     return backupFiles(this.source, files, Array.isArray(destination) ? destination : [destination], {
       ...options,
       deviceName,
       unreadable,
-      systemMountpoints: await this.systemMountpoints(),
+      systemMountpoints,
     })
   }
 
