@@ -1,4 +1,4 @@
-import { wallClockOf, type WallClock } from './night.js'
+import { isValidWallClock, type WallClock } from './night.js'
 
 export type PhotoSeriesKind = 'HDR' | 'FB'
 
@@ -54,14 +54,9 @@ export function parsePhotoName(fileName: string): ParsedPhotoName | undefined {
   const match = MOTHBOX_STYLE.exec(name) ?? ISO_STYLE.exec(name)
   if (!match) return undefined
   const [, manFocus, deviceName, year, month, day, hour, minute, second, suffix] = match
-  const capturedAt = wallClockOf(
-    Number(year),
-    Number(month),
-    Number(day),
-    Number(hour),
-    Number(minute),
-    Number(second),
-  )
+  // The name's digits are already zero-padded as a wall clock writes them: no number is formatted back.
+  const text = `${year}-${month}-${day}T${hour}:${minute}:${second}`
+  const capturedAt = isValidWallClock(text) ? text : undefined
   if (capturedAt === undefined || deviceName === undefined) return undefined
   const parsed: ParsedPhotoName = { deviceName, capturedAt, manualFocus: manFocus !== undefined }
   const series = suffix === undefined ? null : SERIES_SUFFIX.exec(suffix)

@@ -1,6 +1,6 @@
 import pMap from 'p-map'
 import type { JobProgressUpdate } from '../../shared/jobs.js'
-import { dateOf, nightOf } from '../../shared/night.js'
+import { dateOf, nightOf, type WallClock } from '../../shared/night.js'
 import { isPhotoFile, parsePhotoName, sidecarPhotoOf } from '../../shared/photoName.js'
 import type { Catalog, CatalogFile, CatalogPhoto, FileFailure } from '../../shared/storage.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
@@ -59,10 +59,15 @@ function throttled(onProgress: BuildCatalogOptions['onProgress']) {
 /** The device that took most of the photos; ties go to the alphabetically first name, so it is stable. */
 function mostCommonDevice(photos: readonly SourceFile[]): string | undefined {
   const counts = new Map<string, number>()
-  for (const photo of photos) {
-    const device = parsePhotoName(photo.path)?.deviceName
-    if (device !== undefined) counts.set(device, (counts.get(device) ?? 0) + 1)
-  }
+  for (const photo of photos) countDevice(counts, parsePhotoName(photo.path)?.deviceName)
+  return mostCountedOf(counts)
+}
+
+function countDevice(counts: Map<string, number>, device: string | undefined): void {
+  if (device !== undefined) counts.set(device, (counts.get(device) ?? 0) + 1)
+}
+
+function mostCountedOf(counts: ReadonlyMap<string, number>): string | undefined {
   let best: [string, number] | undefined
   for (const entry of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!best || entry[1] > best[1]) best = entry
@@ -126,8 +131,14 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   // described at once, without a promise each (a season's card has a hundred thousand of them).
   const photos: CatalogPhoto[] = []
   const toRead: SourceFile[] = []
+  const devices = new Map<string, number>()
   for (const file of photoFiles) {
-    const known = options.knownPhoto?.(file) ?? (checkDamage ? undefined : describeByName(file))
+    // One parse of each name: for the device that took most photos, and for the time of a photo not known.
+    const named = parsePhotoName(file.path)
+    countDevice(devices, named?.deviceName)
+    const known =
+      options.knownPhoto?.(file) ??
+      (checkDamage || !named ? undefined : describeByName(file, named.capturedAt))
     if (known) photos.push(toPhoto(file, known))
     else toRead.push(file)
   }
@@ -163,7 +174,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
     otherFiles: otherFiles.map(toCatalogFile).sort(byPath),
     unreadable: unreadable.sort(byPath),
   }
-  const deviceName = mostCommonDevice(photoFiles)
+  const deviceName = mostCountedOf(devices)
   if (deviceName !== undefined) catalog.deviceName = deviceName
   return catalog
 }
@@ -172,9 +183,7 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
  * A photo whose name carries its capture time, described without opening it: until the damage check reads
  * it, its flags say only whether it is empty.
  */
-function describeByName(file: SourceFile): KnownPhoto | undefined {
-  const fromName = parsePhotoName(file.path)?.capturedAt
-  if (fromName === undefined) return undefined
+function describeByName(file: SourceFile, fromName: WallClock): KnownPhoto {
   const empty = file.size === 0
   return { capturedAt: fromName, captureOrigin: 'filename', flags: empty ? ['empty'] : [], checked: empty }
 }
