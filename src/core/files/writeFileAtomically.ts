@@ -11,13 +11,15 @@ import { errnoCode } from '../errors.js'
  */
 export async function writeFileAtomically(
   filePath: string,
-  data: string | Buffer,
+  /** Text given in parts is written part by part, never joined in memory (a large index). */
+  data: string | Buffer | Iterable<string>,
   options: { mode?: number } = {},
 ): Promise<void> {
   const temp = `${filePath}.tmp-${process.pid}-${Date.now()}`
   const handle = await fsp.open(temp, 'w', options.mode ?? 0o600)
   try {
-    await handle.writeFile(data)
+    if (typeof data === 'string' || Buffer.isBuffer(data)) await handle.writeFile(data)
+    else for (const part of data) await handle.writeFile(part)
     await handle.sync()
   } finally {
     await handle.close()
