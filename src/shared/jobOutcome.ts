@@ -15,6 +15,15 @@ export const verifiedOnDrive = (destination: BackupResult['destinations'][number
   destination.copied + destination.skipped + destination.moved
 
 /**
+ * What the screen and the CLI say of copies read back through the computer's memory (the drive's file
+ * system refuses direct reads): checked, but not proven to be on the drive until read again after re-plugging.
+ */
+export const readBackFromCacheNote = (copies: number): string =>
+  `${copies} ${copies === 1 ? 'copy was' : 'copies were'} read back through this computer's memory, not from ` +
+  `the drive itself (its file system does not allow direct reads): unplug and re-plug the drive, then verify it ` +
+  `to be sure the drive kept them`
+
+/**
  * A backup is a success only when every file is verified on every drive. It failed when no drive took
  * anything (each stopped, or none holds a single verified file of a card that has files); anything between
  * is partial, so a missed drive or an unreadable photo is never reported as done.

@@ -107,6 +107,12 @@ export const DestinationResultSchema = z.object({
    * drive to the card's new layout, checked by hash, not copied again.
    */
   moved: z.number().int().default(0),
+  /**
+   * Copies made now whose read-back may have come from the computer's memory rather than the drive: its
+   * file system refuses direct reads (tmpfs, some FUSE and network mounts). Still checked, but a drive that
+   * dropped the writes would not be caught until the copy is read again after the drive was re-plugged.
+   */
+  readBackFromCache: z.number().int().default(0),
   failed: z.array(FileFailureSchema),
   bytesCopied: z.number(),
   /** Set when the whole destination failed (full, removed); the other destinations carry on. */

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -50,8 +50,33 @@ describe('creaturebox backup (the CLI)', () => {
     ])
     await expectCompleteCopy(path.join(a, 'adeptTurca_CARD'))
     await expectCompleteCopy(path.join(b, 'adeptTurca_CARD'))
+    // ext4 reads past the page cache (O_DIRECT): every copy was re-read from the drive itself.
+    expect(report.destinations.map((d: { readBackFromCache: number }) => d.readBackFromCache)).toEqual([0, 0])
     const again = JSON.parse(run('backup', card, '--to', a, '--json').stdout)
     expect(again).toMatchObject({ copied: 0, skipped: report.filesTotal })
+  })
+
+  it('says when copies could be read back only through memory (a drive refusing direct reads), and still verifies them', async () => {
+    // ramfs refuses O_DIRECT as some FUSE and network mounts do: the read-back cannot prove the drive kept the
+    // bytes, and the report must say so rather than read like a drive-level check.
+    if (process.getuid?.() !== 0) throw new Error('this test mounts a ramfs and needs root (uid 0)')
+    const ram = path.join(dir, 'RAM')
+    await fsp.mkdir(ram)
+    execFileSync('mount', ['-t', 'ramfs', 'ramfs', ram])
+    try {
+      const text = run('backup', card, '--to', ram)
+      expect(text.status).toBe(0)
+      const cardFolder = path.join(ram, 'adeptTurca_CARD')
+      await expectCompleteCopy(cardFolder)
+      const files = (await filesUnder(card)).length
+      expect(text.stdout).toContain(`${files} copies were read back through this computer's memory`)
+      expect(text.stdout).toMatch(/re-plug the drive, then verify it/)
+      await fsp.rm(cardFolder, { recursive: true })
+      const report = JSON.parse(run('backup', card, '--to', ram, '--json').stdout)
+      expect(report.destinations[0]).toMatchObject({ copied: files, readBackFromCache: files })
+    } finally {
+      execFileSync('umount', [ram])
+    }
   })
 
   it('says clearly when the card is missing, and refuses a command line without a destination', () => {

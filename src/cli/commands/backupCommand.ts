@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { runStorageCommand } from '../runStorageCommand.js'
 import prettyBytes from 'pretty-bytes'
 import type { BackupResult } from '../../shared/storage.js'
-import { assessBackup, verifiedOnDrive } from '../../shared/jobOutcome.js'
+import { assessBackup, readBackFromCacheNote, verifiedOnDrive } from '../../shared/jobOutcome.js'
 import { collectPaths, pathArgument } from './pathArgument.js'
 
 export function registerBackup(program: Command): void {
@@ -74,6 +74,8 @@ export function describeBackup(result: BackupResult): string {
         (destination.error ? ' — STOPPED' : ''),
       `    manifest: ${destination.manifestPath}`,
     )
+    if (destination.readBackFromCache > 0)
+      lines.push(`    ${readBackFromCacheNote(destination.readBackFromCache)}`)
   }
   for (const photo of result.flagged)
     lines.push(`  copied but damaged on the card (${photo.flags.join(', ')}): ${photo.path}`)

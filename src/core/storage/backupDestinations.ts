@@ -195,6 +195,7 @@ const emptyResult = (root: string, cardFolder: string): DestinationResult => ({
   copied: 0,
   skipped: 0,
   moved: 0,
+  readBackFromCache: 0,
   failed: [],
   bytesCopied: 0,
 })

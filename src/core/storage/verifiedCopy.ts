@@ -163,10 +163,11 @@ class VerifiedCopy {
     target.handle = undefined
     // Re-read what the drive now holds, from the drive rather than the page cache: "already copied" must
     // mean verified.
-    if (
-      this.options.verify &&
-      (await hashFromDrive(target.tempPath, this.options.signal)).hash !== this.sourceHash
-    ) {
+    const readBack = this.options.verify
+      ? await hashFromDrive(target.tempPath, this.options.signal)
+      : undefined
+    if (readBack?.level === 'cache') destination.result.readBackFromCache++
+    if (readBack && readBack.hash !== this.sourceHash) {
       await fsp.rm(target.tempPath, { force: true })
       destination.result.failed.push({
         path: this.file.path,

@@ -1,4 +1,4 @@
-import { assessBackup, verifiedOnDrive } from '../../../shared/jobOutcome.js'
+import { assessBackup, readBackFromCacheNote, verifiedOnDrive } from '../../../shared/jobOutcome.js'
 import type { BackupResult } from '../../../shared/storage.js'
 import { formatBytes } from '../format.js'
 import { ExportCamtrapAction } from './ExportCamtrapAction.js'
@@ -54,6 +54,11 @@ export function BackupResultView({ result }: { result: BackupResult }) {
               {destination.moved > 0 ? `, ${destination.moved} moved to the card's new layout` : ''}
               {destination.failed.length > 0 ? `, ${destination.failed.length} failed` : ''}
             </p>
+            {destination.readBackFromCache > 0 ? (
+              <p data-testid="read-back-from-cache">
+                {readBackFromCacheNote(destination.readBackFromCache)}.
+              </p>
+            ) : null}
             <p className="muted">
               Copy in <code>{destination.cardFolder}</code>
               <br />
