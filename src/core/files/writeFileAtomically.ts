@@ -15,7 +15,7 @@ export async function writeFileAtomically(
   data: string | Buffer | Iterable<string>,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const temp = `${filePath}.tmp-${process.pid}-${Date.now()}`
+  const temp = `${filePath}.tmp-${process.pid}-${uniqueStamp()}`
   const handle = await fsp.open(temp, 'w', options.mode ?? 0o600)
   try {
     if (typeof data === 'string' || Buffer.isBuffer(data)) await handle.writeFile(data)
@@ -26,6 +26,16 @@ export async function writeFileAtomically(
   }
   await fsp.rename(temp, filePath)
   await syncFolder(path.dirname(filePath))
+}
+
+/**
+ * The time in ms, but never the same twice in this process: two writes of one file within a millisecond (two
+ * catalog index saves of one card) would otherwise share a temp file, and the second rename would fail.
+ */
+let lastStamp = 0
+function uniqueStamp(): number {
+  lastStamp = Math.max(Date.now(), lastStamp + 1)
+  return lastStamp
 }
 
 /** The rename itself is durable only once the folder's entry is on disk. */
