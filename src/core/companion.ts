@@ -19,6 +19,7 @@ import { openSource } from './sources/openSource.js'
 import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { listFolders } from './files/folderBrowser.js'
+import { desktopOnlyHandlers } from './desktopOnly.js'
 import { autoBackupOnInsert } from './storage/autoBackupOnInsert.js'
 import { AUTOMATIC_BACKUP_PREFIX } from '../shared/cardBackups.js'
 import { CatalogIndexStore } from './storage/catalogIndex.js'
@@ -211,6 +212,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
+    ...desktopOnlyHandlers,
     ...createVerifyExportHandlers({ dataDir: options.dataDir, jobs, managerFor }),
     ...createPhotoHandlers({
       dataDir: options.dataDir,

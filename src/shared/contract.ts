@@ -201,6 +201,23 @@ export const commands = {
     FolderListingSchema,
   ),
 
+  /**
+   * Desktop app only, answered in Electron main: the system's folder dialog. `path` is null when the user
+   * cancelled. `serve` answers DESKTOP_ONLY: a browser uses `files.listFolders` instead.
+   */
+  'desktop.chooseFolder': command(
+    z.object({ title: z.string().max(200).optional() }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  /**
+   * Desktop app only: shows in the system's file manager a card folder that the backup job `jobId` wrote
+   * (one of its result's card folders); any other folder is refused, so the page can open nothing else.
+   */
+  'desktop.openFolder': command(
+    z.object({ jobId: z.string().min(1), folder: pathSchema('The folder', '/media/BACKUP/box_CARD') }),
+    z.object({ opened: z.literal(true) }),
+  ),
+
   /** Connects to a box only to read its host key, and says whether it is pinned; nothing is pinned. */
   'boxes.probeHostKey': command(BoxAddressSchema, HostKeyStatusSchema),
   /**

@@ -196,3 +196,13 @@ export const PhotoBatchResultSchema = z.object({
   missing: z.array(z.string()),
 })
 export type PhotoBatchResult = z.infer<typeof PhotoBatchResultSchema>
+
+/**
+ * The card folders a backup job wrote to, read from its result: the only folders the desktop app's "Open
+ * folder" may open, so a page can never have an arbitrary path opened. Empty for any other job.
+ */
+export function cardFoldersWrittenBy(job: { kind?: string; result?: unknown }): string[] {
+  if (job.kind !== 'backup') return []
+  const result = BackupResultSchema.safeParse(job.result)
+  return result.success ? result.data.destinations.map((destination) => destination.cardFolder) : []
+}
