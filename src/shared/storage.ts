@@ -180,7 +180,16 @@ export const DriveSchema = z.object({
   device: z.string(),
   description: z.string(),
   size: z.number().nullable(),
-  mountpoints: z.array(z.object({ path: z.string(), label: z.string().nullable() })),
+  mountpoints: z.array(
+    z.object({
+      path: z.string(),
+      label: z.string().nullable(),
+      /** Free space when the drive was listed; a destination's check measures it again. Absent on a system drive. */
+      freeBytes: z.number().nonnegative().optional(),
+      /** The file system as the mount names it (`vfat`, `exfat`, `ext4`…); absent on a system drive. */
+      fileSystem: z.string().optional(),
+    }),
+  ),
   isSystem: z.boolean(),
   isRemovable: z.boolean(),
   isReadOnly: z.boolean(),

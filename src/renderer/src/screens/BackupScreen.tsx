@@ -2,11 +2,11 @@ import { useEffect, useMemo, useState } from 'react'
 import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
 import { isEqualOrParent } from '../../../shared/paths.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { BackupResultSchema } from '../../../shared/storage.js'
+import { BackupResultSchema, type Drive } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
 import { DestinationRow, type DestinationOption } from '../components/DestinationRow.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
-import { FolderBrowser } from '../components/FolderBrowser.js'
+import { ChooseFolderButton } from '../components/ChooseFolderButton.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { formatBytes } from '../format.js'
@@ -23,6 +23,18 @@ const driveName = (path: string) =>
     .replace(/[\\/]+$/, '')
     .split(/[\\/]/)
     .pop() || path
+
+/** What picking a drive needs up front: its name, size, free space and file system. */
+const describeDrive = (drive: Drive, mount: Drive['mountpoints'][number]) =>
+  [
+    mount.label ?? drive.description,
+    drive.size ? formatBytes(drive.size) : '',
+    mount.freeBytes === undefined ? '' : `${formatBytes(mount.freeBytes)} free`,
+    mount.fileSystem ?? '',
+    drive.isCreatureBoxCard ? 'CreatureBox card' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
 
 const listNames = (names: string[]) =>
   names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
@@ -44,7 +56,6 @@ export function BackupScreen() {
   const [refusal, setRefusal] = useState<string | undefined>()
   const [error, setError] = useState<CompanionErrorData | { message: string } | undefined>()
   const [startedHere, setStartedHere] = useState(false)
-  const [browsing, setBrowsing] = useState(false)
   const [browsed, setBrowsed] = useState<string | undefined>()
 
   // The card's remembered drives, read again when the card changes and after each of its backups ends.
@@ -68,7 +79,7 @@ export function BackupScreen() {
       drive.mountpoints.map((mount) => ({
         path: mount.path,
         isSaved: false,
-        description: `${mount.label ?? drive.description}${drive.size ? ` · ${formatBytes(drive.size)}` : ''}${drive.isCreatureBoxCard ? ' · CreatureBox card' : ''}`,
+        description: describeDrive(drive, mount),
       })),
     )
     const known = new Set(fromDrives.map((option) => option.path))
@@ -202,19 +213,8 @@ export function BackupScreen() {
           refusal={refusal}
           chosen={browsed}
         >
-          <button type="button" onClick={() => setBrowsing(true)}>
-            Browse…
-          </button>
+          <ChooseFolderButton title="Choose a folder to back up to" onPick={setBrowsed} />
         </AddFolderForm>
-        {browsing ? (
-          <FolderBrowser
-            onClose={() => setBrowsing(false)}
-            onPick={(folder) => {
-              setBrowsing(false)
-              setBrowsed(folder)
-            }}
-          />
-        ) : null}
       </fieldset>
       <div className="actions">
         <button
@@ -233,7 +233,7 @@ export function BackupScreen() {
       {job ? (
         <JobProgressPanel key={job.id} jobId={job.id} label="Backup" focusOnMount={startedHere} />
       ) : null}
-      {result?.success ? <BackupResultView result={result.data} /> : null}
+      {job && result?.success ? <BackupResultView result={result.data} jobId={job.id} /> : null}
     </section>
   )
 }
