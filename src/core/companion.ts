@@ -151,9 +151,14 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       cardBackupOf(settings, await (await managerFor(source)).cardFolderName()),
     'storage.setAutoBackup': async ({ source, enabled }) =>
       setAutoBackup(settings, await (await managerFor(source)).cardFolderName(), enabled),
-    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt, nights }) =>
-      (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt, nights }),
-    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt, nights }) => {
+    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt, nights, allVerified }) =>
+      (await managerFor(source)).cleanupOldPhotos(daysToKeep, {
+        dryRun: true,
+        requireBackupAt,
+        nights,
+        allVerified,
+      }),
+    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt, nights, allVerified }) => {
       const manager = await managerFor(source)
       return jobs.enqueue(
         `Cleanup of ${source}`,
@@ -162,6 +167,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
             dryRun: false,
             requireBackupAt,
             nights,
+            allVerified,
             signal,
             onProgress: progress,
           }),

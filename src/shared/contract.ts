@@ -81,13 +81,22 @@ const DestinationsSchema = z.array(DestinationPathSchema).min(1, 'Pick at least 
 export const RequireBackupAtSchema = z.array(pathSchema('A backup location', '/media/BACKUP or E:\\'))
 
 /** Cleanup and organize take the same input for their preview (dry run) and for the job that acts. */
-const CleanupInputSchema = z.object({
-  source: SourceRefSchema,
-  daysToKeep: z.number().int().nonnegative(),
-  requireBackupAt: RequireBackupAtSchema.default([]),
-  /** The photos of these nights instead of those older than `daysToKeep` days (which is then ignored). */
-  nights: z.array(DayKeySchema).min(1, 'Pick at least one night').optional(),
-})
+const CleanupInputSchema = z
+  .object({
+    source: SourceRefSchema,
+    daysToKeep: z.number().int().nonnegative(),
+    requireBackupAt: RequireBackupAtSchema.default([]),
+    /** The photos of these nights instead of those older than `daysToKeep` days (which is then ignored). */
+    nights: z.array(DayKeySchema).min(1, 'Pick at least one night').optional(),
+    /**
+     * "Everything verified on all of my drives": every photo, whatever its age (`daysToKeep` ignored), that
+     * EVERY location of `requireBackupAt` holds a verified copy of; refused when one of them is not there.
+     */
+    allVerified: z.boolean().default(false),
+  })
+  .refine((input) => !(input.allVerified && input.nights), {
+    message: 'Choose either these nights or everything verified on all drives, not both',
+  })
 const OrganizeInputSchema = z.object({
   source: SourceRefSchema,
   by: OrganizeBySchema.default(DEFAULT_ORGANIZE_BY),

@@ -138,8 +138,20 @@ export const CleanupPlanSchema = z.object({
   /** Photos captured before this wall-clock time are candidates. */
   cutoff: WallClockSchema,
   toDelete: z.array(
-    z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() }),
+    z.object({
+      path: z.string(),
+      size: z.number(),
+      companions: z.array(z.string()),
+      backupAt: z.string(),
+      /** With `allVerified`: the card folder that holds the verified copy on each drive named. */
+      verifiedOn: z.array(z.string()).optional(),
+    }),
   ),
+  /**
+   * "Everything verified on all of my drives": every photo of the card, whatever its age, was a candidate,
+   * and only those verified on every drive named go (`daysToKeep` and `cutoff` then say nothing).
+   */
+  allVerified: z.boolean().optional(),
   refused: z.array(FileFailureSchema),
   /** Backup locations asked for that were not there (a drive not plugged in): their copies did not count. */
   unavailableBackups: z.array(z.string()),

@@ -154,6 +154,7 @@ export class StorageManager {
       requireBackupAt?: string[]
       now?: Date
       nights?: readonly string[]
+      allVerified?: boolean
     } = {},
   ): Promise<CleanupPlan> {
     // Refused before the card is read: listing `/` or a home folder first would take minutes for nothing.
