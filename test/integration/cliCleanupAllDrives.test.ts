@@ -61,7 +61,7 @@ describe('creaturebox cleanup --all-verified', () => {
     const reasons = new Map(plan.refused.map((r: { path: string; reason: string }) => [r.path, r.reason]))
     expect([...reasons.keys()].sort()).toEqual([...onlyOnA, damagedOnB].sort())
     expect(reasons.get(onlyOnA[0])).toBe(
-      `not verified on every drive: ${driveA}: verified; ${driveB}: not in any backup`,
+      `not verified on every drive: ${driveB}: not in any backup; ${driveA}: verified`,
     )
     expect(reasons.get(damagedOnB)).toContain(`${driveB}: backup differs from its verified record`)
     expect(await photosOn(card)).toEqual(all)

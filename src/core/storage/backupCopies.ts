@@ -163,9 +163,11 @@ export function refusalOf(photoPath: string, checks: FileCheck[]): FileFailure |
   const refusal = groupRefusal(checks)
   if (!refusal) return undefined
   const failing = checks.find((check) => check.path === refusal.path)
-  // With every drive required, the reason names each drive: which lack the copy and why, which hold it.
+  // With every drive required, the reason names each drive: first those lacking the copy and why, then
+  // those holding it.
   const reason = failing?.perLocation
-    ? `not verified on every drive: ${failing.perLocation
+    ? `not verified on every drive: ${[...failing.perLocation]
+        .sort((a, b) => Number(a.verdict.ok) - Number(b.verdict.ok))
         .map(({ location, verdict }) =>
           verdict.ok ? `${location}: verified` : `${location}: ${REFUSAL_MESSAGES[verdict.code]}`,
         )

@@ -429,7 +429,7 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
       expect.objectContaining({
         path: second,
         code: 'BACKUP_DIFFERS',
-        reason: `not verified on every drive: ${backupDrive}: verified; ${driveB}: backup differs from its verified record`,
+        reason: `not verified on every drive: ${driveB}: backup differs from its verified record; ${backupDrive}: verified`,
       }),
     ])
   })
@@ -445,7 +445,7 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
     })
     expect(plan.deleted).toBe(0)
     expect(plan.refused[0]?.reason).toBe(
-      `not verified on every drive: ${backupDrive}: verified; ${emptyDrive}: not in any backup`,
+      `not verified on every drive: ${emptyDrive}: not in any backup; ${backupDrive}: verified`,
     )
     expect(await onCard(old)).toBe(true)
   })
