@@ -64,13 +64,15 @@ export function BackupScreen() {
     if (source) void loadCardBackup(source)
   }, [source, finished, loadCardBackup])
 
-  // The remembered drives that passed their check are ticked: one less thing to do on the second card.
+  // The remembered drives that passed their check are ticked: one less thing to do on the second card. Each
+  // once per card: a drive the user then unticks stays unticked when it is checked again (at Start).
   const rememberedReady = (remembered?.destinations ?? []).filter((path) => acceptedCheck(checks[path]))
-  const readyKey = rememberedReady.join('\0')
-  const [tickedFor, setTickedFor] = useState('')
-  if (readyKey !== tickedFor) {
-    setTickedFor(readyKey)
-    if (readyKey) setPicked((current) => [...new Set([...current, ...rememberedReady])])
+  const [autoTicked, setAutoTicked] = useState<{ source?: string; paths: string[] }>({ paths: [] })
+  const alreadyTicked = autoTicked.source === source ? autoTicked.paths : []
+  const newlyReady = rememberedReady.filter((path) => !alreadyTicked.includes(path))
+  if (newlyReady.length > 0) {
+    setAutoTicked({ source, paths: [...alreadyTicked, ...newlyReady] })
+    setPicked((current) => [...new Set([...current, ...newlyReady])])
   }
 
   // The laptop's own disk is never offered, nor the card itself; a remembered drive is always shown.
