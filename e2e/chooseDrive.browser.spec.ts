@@ -3,7 +3,7 @@ import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { E2E_TOKEN, serveUrl, simulatedDrivesDir } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen } from './screens.js'
+import { openApp, openScreen, saveScreen, seriousViolations } from './screens.js'
 
 /**
  * Choosing a drive as the user does: the removable drives are listed up front with their name, size, free
@@ -77,6 +77,7 @@ test('removable drives are offered with size, free space and file system; the sy
   await expect(result.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible()
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(folder)
   await saveScreen(page, testInfo, 'backup-copy-path')
+  expect(await seriousViolations(page)).toEqual([])
 })
 
 test('serve refuses the desktop-only commands in words: it has no window to open a folder in', async ({

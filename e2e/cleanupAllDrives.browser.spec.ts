@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { isPhoto, listFiles } from './cardFiles.js'
 import { e2eRoot, serveUrl, simulatedDrivesDir } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen } from './screens.js'
+import { openApp, openScreen, saveScreen, seriousViolations } from './screens.js'
 
 /**
  * Cleanup "everything verified on all of my drives", as a user goes through it: a card backed up to two
@@ -101,6 +101,7 @@ test('only photos verified on every drive named are deleted; the rest stay with 
     `not verified on every drive: ${plugged(DRIVE_B)}: not in any backup; ${plugged(DRIVE_A)}: verified`,
   )
   await saveScreen(page, testInfo, 'cleanup-all-drives-plan')
+  expect(await seriousViolations(page)).toEqual([])
 
   // Drive B unplugged before confirming: nothing at all is deleted for lack of it, and the page says so.
   await fsp.rename(plugged(DRIVE_B), outside(DRIVE_B))
