@@ -10,7 +10,7 @@ import { SettingsStore } from './settings/settingsStore.js'
 import { cardBackupOf, rememberBackup, setAutoBackup } from './settings/cardBackups.js'
 import { boxIdOf } from '../shared/boxes.js'
 import { assessBackup, assessCleanup, assessOrganize } from '../shared/jobOutcome.js'
-import { CompanionError } from './errors.js'
+import { CompanionError, isCompanionError } from './errors.js'
 import { trustHostKey, hostKeyStatusOf } from './sources/boxHostKeys.js'
 import { SessionSecretStore, type BoxSecretStore } from './sources/boxSecrets.js'
 import { boxConnectionOf } from './sources/boxSource.js'
@@ -49,6 +49,13 @@ export interface Companion {
   subscribe(listener: (event: ContractEvent) => void): () => void
   close(): Promise<void>
 }
+
+/** A drive the organize's moves should reach is not there: said before anything on the card moved. */
+const nothingMoved = (missing: CompanionError): CompanionError =>
+  new CompanionError(
+    'DESTINATION_NOT_FOUND',
+    `Nothing was moved: ${missing.message}. Plug it in, or organize without applying the moves to the backups`,
+  )
 
 /**
  * The services behind the contract, wired once: the cache, the job queue with its history, a
@@ -176,12 +183,35 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     },
     'storage.organizePlan': async ({ source, by, undo }) =>
       (await managerFor(source)).organizePhotosByDate({ by, undo, dryRun: true }),
-    'storage.organize': async ({ source, by, undo }) => {
+    'storage.organize': async ({ source, by, undo, applyToBackups }) => {
       const manager = await managerFor(source)
+      if (applyToBackups.length > 0) {
+        // Every drive the moves should reach is there before anything moves, or nothing moves at all.
+        const checked = await manager.checkBackupDestinations(applyToBackups).catch((error: unknown) => {
+          throw isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND'
+            ? nothingMoved(error)
+            : error
+        })
+        const missing = checked.find((entry) => entry.missing)?.missing
+        if (missing) throw nothingMoved(missing)
+      }
       return jobs.enqueue(
-        `Organize ${source} by ${by}`,
-        ({ signal, progress }) =>
-          manager.organizePhotosByDate({ by, undo, dryRun: false, signal, onProgress: progress }),
+        `Organize ${source} by ${by}${applyToBackups.length > 0 ? ', then its backups' : ''}`,
+        async ({ signal, progress }) => {
+          const organized = await manager.organizePhotosByDate({
+            by,
+            undo,
+            dryRun: false,
+            signal,
+            onProgress: progress,
+          })
+          if (applyToBackups.length === 0) return organized
+          // A backup after organize moves each drive's verified copies to the new paths (relocateCopies.ts),
+          // re-reading them first; it copies only files no drive held yet.
+          const backups = await manager.backupPhotos(applyToBackups, { signal, onProgress: progress })
+          await rememberBackup(settings, backups)
+          return { ...organized, backups }
+        },
         { kind: 'organize', source, assess: assessOrganize },
       )
     },

@@ -165,7 +165,16 @@ export const commands = {
   'storage.cleanupPlan': command(CleanupInputSchema, CleanupPlanSchema),
   'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),
   'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),
-  'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
+  'storage.organize': command(
+    OrganizeInputSchema.extend({
+      /**
+       * Drives holding a backup of this card whose copies should follow the new layout: every one must be
+       * there before anything moves; after the moves, a backup to them moves their verified copies.
+       */
+      applyToBackups: z.array(DestinationPathSchema).default([]),
+    }),
+    JobSnapshotSchema,
+  ),
   /**
    * Re-reads a backup's copies from the drive itself and compares them with its manifest, as a job whose
    * result is a VerifyReport (src/shared/verify.ts). `target`: a drive, or one card folder on it.

@@ -185,6 +185,11 @@ export const OrganizeResultSchema = z.object({
   moves: z.array(OrganizeMoveSchema),
   done: z.number().int(),
   failed: z.array(FileFailureSchema),
+  /**
+   * "Also apply these moves to the backups": the backup run right after the moves, to the card's drives. It
+   * moves each drive's verified copies to the new layout (`moved`) and copies only what no drive held yet.
+   */
+  backups: BackupResultSchema.optional(),
 })
 export type OrganizeResult = z.infer<typeof OrganizeResultSchema>
 

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js'
 import { ChooseFolderButton } from '../components/ChooseFolderButton.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { driveName, listNames } from '../driveNames.js'
 import { formatBytes } from '../format.js'
 import { acceptedCheck, useCardBackupStore } from '../stores/cardBackupStore.js'
 import { useJobsStore } from '../stores/jobsStore.js'
@@ -16,13 +17,6 @@ import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { useLastJob } from '../useLastJob.js'
 import { AddFolderForm } from '../components/AddFolderForm.js'
-
-/** A drive as people name it: its folder's last part (`/media/me/BACKUP_A` → BACKUP_A). */
-const driveName = (path: string) =>
-  path
-    .replace(/[\\/]+$/, '')
-    .split(/[\\/]/)
-    .pop() || path
 
 /** What picking a drive needs up front: its name, size, free space and file system. */
 const describeDrive = (drive: Drive, mount: Drive['mountpoints'][number]) =>
@@ -35,9 +29,6 @@ const describeDrive = (drive: Drive, mount: Drive['mountpoints'][number]) =>
   ]
     .filter(Boolean)
     .join(' · ')
-
-const listNames = (names: string[]) =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
 
 export function BackupScreen() {
   const source = useSourcesStore((state) => state.selected)
