@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises'
 import type { CommandHandlers } from '../core/dispatch.js'
 import type { DesktopHandlers } from '../core/desktopOnly.js'
 import { CompanionError } from '../core/errors.js'
@@ -46,6 +47,14 @@ export function createDesktopHandlers(options: {
           'PATH_OUTSIDE_SOURCE',
           `${folder} is not a folder that backup wrote to: only a backup's own card folders are opened`,
         )
+      }
+      // openPath runs a file with its program: only a real folder (no file, no link put there since) opens.
+      const isFolder = await fsp.lstat(folder).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      )
+      if (!isFolder) {
+        throw new CompanionError('DESTINATION_NOT_FOUND', `${folder} is not there (is the drive plugged in?)`)
       }
       const failure = await options.shell.openPath(folder)
       if (failure) throw new CompanionError('DESTINATION_NOT_FOUND', `Could not open ${folder}: ${failure}`)

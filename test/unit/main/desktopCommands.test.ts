@@ -1,4 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   createDesktopHandlers,
   type FolderDialog,
@@ -11,7 +14,16 @@ import type { JobSnapshot } from '../../../src/shared/jobs.js'
 // no Electron binary needed (desktopCommands.ts imports only types from Electron's side).
 
 const JOB_ID = '00000000-0000-4000-8000-000000000001'
-const CARD_FOLDER = '/media/me/BACKUP_A/swiftLuna_CARD'
+let drive: string
+let CARD_FOLDER: string
+beforeEach(async () => {
+  drive = await fsp.mkdtemp(path.join(os.tmpdir(), 'desktop-commands-'))
+  CARD_FOLDER = path.join(drive, 'swiftLuna_CARD')
+  await fsp.mkdir(CARD_FOLDER)
+})
+afterEach(async () => {
+  await fsp.rm(drive, { recursive: true, force: true })
+})
 
 function backupJob(overrides: Partial<JobSnapshot> = {}): JobSnapshot {
   return {
@@ -33,7 +45,7 @@ function backupJob(overrides: Partial<JobSnapshot> = {}): JobSnapshot {
       durationMs: 1,
       destinations: [
         {
-          destination: '/media/me/BACKUP_A',
+          destination: drive,
           cardFolder: CARD_FOLDER,
           manifestPath: `${CARD_FOLDER}/creaturebox-manifest.jsonl`,
           copied: 1,
@@ -110,7 +122,7 @@ describe('desktop.openFolder', () => {
 
   it('refuses any folder the job did not write, a program, a relative path, and an unknown job', async () => {
     const { shell, call } = setUp()
-    for (const folder of ['/media/me/BACKUP_A', '/usr/bin/xterm', `${CARD_FOLDER}/..`, '/etc']) {
+    for (const folder of [drive, '/usr/bin/xterm', `${CARD_FOLDER}/..`, '/etc']) {
       expect(await call('desktop.openFolder', { jobId: JOB_ID, folder }), folder).toMatchObject({
         ok: false,
         error: { code: 'PATH_OUTSIDE_SOURCE' },
@@ -132,6 +144,28 @@ describe('desktop.openFolder', () => {
     expect(await call('desktop.openFolder', { jobId: JOB_ID, folder: CARD_FOLDER })).toMatchObject({
       ok: false,
       error: { code: 'PATH_OUTSIDE_SOURCE' },
+    })
+    expect(shell.openPath).not.toHaveBeenCalled()
+  })
+
+  it('opens nothing when the folder is gone, or was replaced by a file or a link', async () => {
+    const { shell, call } = setUp()
+    await fsp.rm(CARD_FOLDER, { recursive: true })
+    expect(await call('desktop.openFolder', { jobId: JOB_ID, folder: CARD_FOLDER })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'DESTINATION_NOT_FOUND',
+        message: `${CARD_FOLDER} is not there (is the drive plugged in?)`,
+      },
+    })
+    await fsp.writeFile(CARD_FOLDER, '#!/bin/sh\n')
+    expect(await call('desktop.openFolder', { jobId: JOB_ID, folder: CARD_FOLDER })).toMatchObject({
+      ok: false,
+    })
+    await fsp.rm(CARD_FOLDER)
+    await fsp.symlink(os.tmpdir(), CARD_FOLDER)
+    expect(await call('desktop.openFolder', { jobId: JOB_ID, folder: CARD_FOLDER })).toMatchObject({
+      ok: false,
     })
     expect(shell.openPath).not.toHaveBeenCalled()
   })
