@@ -123,4 +123,13 @@ test('organize with "apply to the backups" moves the drive’s copies to the new
     .split('\n')
     .map((line) => JSON.parse(line) as { movedTo?: string })
   expect(manifestLines.filter((line) => line.movedTo !== undefined)).toHaveLength(moves)
+
+  // The job's details say the same, per drive.
+  await openScreen(page, 'Jobs')
+  const row = page.locator('.job-row', { hasText: `Organize ${plugged(CARD)} by night, then its backups` })
+  await row.getByRole('button', { name: /^Details of Organize/ }).click()
+  const details = page.getByRole('region', { name: /^Details of Organize/ })
+  await expect(details).toContainText(
+    `Drive ${plugged(DRIVE)}${moves} copies moved to the new layout, 0 new files copied`,
+  )
 })
