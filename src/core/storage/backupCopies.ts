@@ -17,7 +17,7 @@ import {
 import { hashFromDrive } from './driveReadBack.js'
 import { hashSourceFile } from './fileHash.js'
 import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
-import { resolveInside } from './safety.js'
+import { isInside, resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
 
 /**
@@ -261,9 +261,22 @@ export async function findBackupsAtEveryLocation(
       'Name the drives that must all hold a verified copy: with none, nothing could be deleted',
     )
   }
+  const named = [...new Set(locations.map((each) => path.resolve(each)))]
+  // One drive named twice, or a drive and a card folder on it, is one copy, not two: refused rather than
+  // letting one physical copy pass for "every drive".
+  const real = await Promise.all(named.map(realpathOr))
+  for (const [i, one] of real.entries()) {
+    const other = real.findIndex((each, j) => j !== i && (each === one || isInside(each, one)))
+    if (other !== -1) {
+      throw new CompanionError(
+        'INVALID_INPUT',
+        `${named[i]} and ${named[other]} are the same backup (one is the other, or inside it): name each drive once`,
+      )
+    }
+  }
   const found: { location: string; cardFolders: string[] }[] = []
   const missing: string[] = []
-  for (const location of [...new Set(locations.map((each) => path.resolve(each)))]) {
+  for (const location of named) {
     try {
       found.push({ location, cardFolders: (await findBackupCardFolders([location])).cardFolders })
     } catch (error) {

@@ -465,6 +465,25 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
     expect(await onCard(old)).toBe(true)
   })
 
+  it('refuses one drive named twice over, as itself and as its card folder or through a link', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    const link = path.join(dir, 'link-to-drive')
+    await fsp.symlink(backupDrive, link)
+    for (const twice of [
+      [backupDrive, cardFolder],
+      [backupDrive, link],
+    ]) {
+      await expect(
+        cleanup(await catalogOf(old), { allVerified: true, requireBackupAt: twice }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('name each drive once'),
+      })
+    }
+    expect(await onCard(old)).toBe(true)
+  })
+
   it('refuses to run without the drives named', async () => {
     const old = await photoOnCard(OLD)
     await backUp(old)
