@@ -1,8 +1,7 @@
 import fsp from 'node:fs/promises'
-import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
-import { addDestination, openApp, openScreen, saveScreen, useSource } from './screens.js'
+import { addDestination, openApp, openScreen, saveScreen, seriousViolations, useSource } from './screens.js'
 
 /**
  * WCAG 2.2 AA, checked by axe-core on every screen of the sidebar in the light and the dark theme, with a
@@ -10,25 +9,9 @@ import { addDestination, openApp, openScreen, saveScreen, useSource } from './sc
  * violation may remain.
  */
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
-
 async function screenNames(page: Page): Promise<string[]> {
   const buttons = page.getByRole('navigation', { name: 'Screens' }).getByRole('button')
   return (await buttons.allTextContents()).map((text) => text.replace(/\d+$/, '').trim())
-}
-
-/** The serious and critical violations on the page, each as rule, what it means and the elements. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
-          .slice(0, 5)
-          .map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`.trim())
-          .join(' | ')}`,
-    )
 }
 
 for (const theme of ['light', 'dark'] as const) {

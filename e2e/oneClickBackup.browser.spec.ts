@@ -89,7 +89,7 @@ test('a typed path is checked when added: a refusal says why next to the field, 
   await saveScreen(page, testInfo, 'backup-refused-path')
 
   // Or browsed to, as a page can: the companion lists its home folder and removable drives.
-  await page.getByRole('button', { name: 'Browse…' }).click()
+  await page.getByRole('button', { name: 'Choose folder…' }).click()
   const browser = page.getByRole('dialog', { name: 'Choose a folder' })
   await browser.getByRole('list', { name: 'Folders' }).getByRole('button', { name: DRIVE }).click()
   await expect(browser.getByTestId('browser-at')).toHaveText(plugged(DRIVE))

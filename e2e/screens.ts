@@ -1,4 +1,5 @@
 import path from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, type TestInfo } from '@playwright/test'
 
 /** Where screenshots of each main screen are kept after a run (gitignored, not wiped by Playwright). */
@@ -42,4 +43,20 @@ export async function addDestination(page: Page, folder: string): Promise<void> 
   await expect(
     page.getByRole('checkbox', { name: new RegExp(folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }),
   ).toBeChecked()
+}
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+
+/** The serious and critical violations axe finds on the page (WCAG 2.0–2.2 A/AA), each as rule and elements. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
+          .slice(0, 5)
+          .map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`.trim())
+          .join(' | ')}`,
+    )
 }

@@ -10,7 +10,7 @@ import { SettingsStore } from './settings/settingsStore.js'
 import { cardBackupOf, rememberBackup, setAutoBackup } from './settings/cardBackups.js'
 import { boxIdOf } from '../shared/boxes.js'
 import { assessBackup, assessCleanup, assessOrganize } from '../shared/jobOutcome.js'
-import { CompanionError } from './errors.js'
+import { CompanionError, isCompanionError } from './errors.js'
 import { trustHostKey, hostKeyStatusOf } from './sources/boxHostKeys.js'
 import { SessionSecretStore, type BoxSecretStore } from './sources/boxSecrets.js'
 import { boxConnectionOf } from './sources/boxSource.js'
@@ -19,6 +19,7 @@ import { openSource } from './sources/openSource.js'
 import type { PhotoSource } from './sources/photoSource.js'
 import { DriveWatcher, listDrives } from './storage/drives.js'
 import { listFolders } from './files/folderBrowser.js'
+import { desktopOnlyHandlers } from './desktopOnly.js'
 import { autoBackupOnInsert } from './storage/autoBackupOnInsert.js'
 import { AUTOMATIC_BACKUP_PREFIX } from '../shared/cardBackups.js'
 import { CatalogIndexStore } from './storage/catalogIndex.js'
@@ -48,6 +49,13 @@ export interface Companion {
   subscribe(listener: (event: ContractEvent) => void): () => void
   close(): Promise<void>
 }
+
+/** A drive the organize's moves should reach is not there: said before anything on the card moved. */
+const nothingMoved = (missing: CompanionError): CompanionError =>
+  new CompanionError(
+    'DESTINATION_NOT_FOUND',
+    `Nothing was moved: ${missing.message}. Plug it in, or organize without applying the moves to the backups`,
+  )
 
 /**
  * The services behind the contract, wired once: the cache, the job queue with its history, a
@@ -150,9 +158,14 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       cardBackupOf(settings, await (await managerFor(source)).cardFolderName()),
     'storage.setAutoBackup': async ({ source, enabled }) =>
       setAutoBackup(settings, await (await managerFor(source)).cardFolderName(), enabled),
-    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt, nights }) =>
-      (await managerFor(source)).cleanupOldPhotos(daysToKeep, { dryRun: true, requireBackupAt, nights }),
-    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt, nights }) => {
+    'storage.cleanupPlan': async ({ source, daysToKeep, requireBackupAt, nights, allVerified }) =>
+      (await managerFor(source)).cleanupOldPhotos(daysToKeep, {
+        dryRun: true,
+        requireBackupAt,
+        nights,
+        allVerified,
+      }),
+    'storage.cleanup': async ({ source, daysToKeep, requireBackupAt, nights, allVerified }) => {
       const manager = await managerFor(source)
       return jobs.enqueue(
         `Cleanup of ${source}`,
@@ -161,6 +174,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
             dryRun: false,
             requireBackupAt,
             nights,
+            allVerified,
             signal,
             onProgress: progress,
           }),
@@ -169,12 +183,35 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     },
     'storage.organizePlan': async ({ source, by, undo }) =>
       (await managerFor(source)).organizePhotosByDate({ by, undo, dryRun: true }),
-    'storage.organize': async ({ source, by, undo }) => {
+    'storage.organize': async ({ source, by, undo, applyToBackups }) => {
       const manager = await managerFor(source)
+      if (applyToBackups.length > 0) {
+        // Every drive the moves should reach is there before anything moves, or nothing moves at all.
+        const checked = await manager.checkBackupDestinations(applyToBackups).catch((error: unknown) => {
+          throw isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND'
+            ? nothingMoved(error)
+            : error
+        })
+        const missing = checked.find((entry) => entry.missing)?.missing
+        if (missing) throw nothingMoved(missing)
+      }
       return jobs.enqueue(
-        `Organize ${source} by ${by}`,
-        ({ signal, progress }) =>
-          manager.organizePhotosByDate({ by, undo, dryRun: false, signal, onProgress: progress }),
+        `Organize ${source} by ${by}${applyToBackups.length > 0 ? ', then its backups' : ''}`,
+        async ({ signal, progress }) => {
+          const organized = await manager.organizePhotosByDate({
+            by,
+            undo,
+            dryRun: false,
+            signal,
+            onProgress: progress,
+          })
+          if (applyToBackups.length === 0) return organized
+          // A backup after organize moves each drive's verified copies to the new paths (relocateCopies.ts),
+          // re-reading them first; it copies only files no drive held yet.
+          const backups = await manager.backupPhotos(applyToBackups, { signal, onProgress: progress })
+          await rememberBackup(settings, backups)
+          return { ...organized, backups }
+        },
         { kind: 'organize', source, assess: assessOrganize },
       )
     },
@@ -211,6 +248,7 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
+    ...desktopOnlyHandlers,
     ...createVerifyExportHandlers({ dataDir: options.dataDir, jobs, managerFor }),
     ...createPhotoHandlers({
       dataDir: options.dataDir,

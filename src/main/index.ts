@@ -1,8 +1,9 @@
 // First: sizes libuv's thread pool before any file operation starts it.
 import '../core/ioThreadPool.js'
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Notification, session, shell } from 'electron'
 import log from 'electron-log/main'
 import { createCompanion } from '../core/companion.js'
+import { createDesktopHandlers } from './desktopCommands.js'
 import { registerIpc } from './ipc.js'
 import { notifyJobEnds } from './jobNotifications.js'
 import { createSecretStore } from './secretStore.js'
@@ -32,8 +33,17 @@ async function start(): Promise<void> {
     secrets: createSecretStore(),
   })
   const window = createMainWindow()
-  const unregister = registerIpc(ipcMain, window.webContents, companion.handlers, companion.subscribe)
-  const stopNotifying = notifyJobEnds(companion.subscribe)
+  // The system's folder dialog and file manager exist only here; core answers those commands for serve.
+  const handlers = {
+    ...companion.handlers,
+    ...createDesktopHandlers({
+      dialog: { showOpenDialog: (options) => dialog.showOpenDialog(window, options) },
+      shell,
+      getJob: companion.handlers['jobs.get'],
+    }),
+  }
+  const unregister = registerIpc(ipcMain, window.webContents, handlers, companion.subscribe)
+  const stopNotifying = notifyJobEnds(companion.subscribe, Notification)
 
   app.on('window-all-closed', () => app.quit())
   app.on('before-quit', () => {

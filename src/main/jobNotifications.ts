@@ -1,6 +1,14 @@
-import { Notification } from 'electron'
 import type { ContractEvent } from '../shared/bridge.js'
 import { jobEndNotice, jobStartNotice } from '../shared/jobNotice.js'
+
+/**
+ * The part of Electron's `Notification` class used here. Passed in rather than imported, so a test can hand
+ * it a fake and run without the Electron binary (as registerIpc takes its `ipcMain`).
+ */
+export interface NotificationClass {
+  isSupported(): boolean
+  new (options: { title: string; body: string }): { show(): void }
+}
 
 /**
  * An OS notification when a backup, cleanup or organize ends, and when an automatic backup starts; each job
@@ -8,6 +16,7 @@ import { jobEndNotice, jobStartNotice } from '../shared/jobNotice.js'
  */
 export function notifyJobEnds(
   subscribe: (listener: (event: ContractEvent) => void) => () => void,
+  Notification: NotificationClass,
 ): () => void {
   const announced = new Set<string>()
   return subscribe((event) => {

@@ -81,13 +81,22 @@ const DestinationsSchema = z.array(DestinationPathSchema).min(1, 'Pick at least 
 export const RequireBackupAtSchema = z.array(pathSchema('A backup location', '/media/BACKUP or E:\\'))
 
 /** Cleanup and organize take the same input for their preview (dry run) and for the job that acts. */
-const CleanupInputSchema = z.object({
-  source: SourceRefSchema,
-  daysToKeep: z.number().int().nonnegative(),
-  requireBackupAt: RequireBackupAtSchema.default([]),
-  /** The photos of these nights instead of those older than `daysToKeep` days (which is then ignored). */
-  nights: z.array(DayKeySchema).min(1, 'Pick at least one night').optional(),
-})
+const CleanupInputSchema = z
+  .object({
+    source: SourceRefSchema,
+    daysToKeep: z.number().int().nonnegative(),
+    requireBackupAt: RequireBackupAtSchema.default([]),
+    /** The photos of these nights instead of those older than `daysToKeep` days (which is then ignored). */
+    nights: z.array(DayKeySchema).min(1, 'Pick at least one night').optional(),
+    /**
+     * "Everything verified on all of my drives": every photo, whatever its age (`daysToKeep` ignored), that
+     * EVERY location of `requireBackupAt` holds a verified copy of; refused when one of them is not there.
+     */
+    allVerified: z.boolean().default(false),
+  })
+  .refine((input) => !(input.allVerified && input.nights), {
+    message: 'Choose either these nights or everything verified on all drives, not both',
+  })
 const OrganizeInputSchema = z.object({
   source: SourceRefSchema,
   by: OrganizeBySchema.default(DEFAULT_ORGANIZE_BY),
@@ -156,7 +165,16 @@ export const commands = {
   'storage.cleanupPlan': command(CleanupInputSchema, CleanupPlanSchema),
   'storage.cleanup': command(CleanupInputSchema, JobSnapshotSchema),
   'storage.organizePlan': command(OrganizeInputSchema, OrganizeResultSchema),
-  'storage.organize': command(OrganizeInputSchema, JobSnapshotSchema),
+  'storage.organize': command(
+    OrganizeInputSchema.extend({
+      /**
+       * Drives holding a backup of this card whose copies should follow the new layout: every one must be
+       * there before anything moves; after the moves, a backup to them moves their verified copies.
+       */
+      applyToBackups: z.array(DestinationPathSchema).default([]),
+    }),
+    JobSnapshotSchema,
+  ),
   /**
    * Re-reads a backup's copies from the drive itself and compares them with its manifest, as a job whose
    * result is a VerifyReport (src/shared/verify.ts). `target`: a drive, or one card folder on it.
@@ -199,6 +217,23 @@ export const commands = {
   'files.listFolders': command(
     z.object({ path: pathSchema('The folder', '/media/BACKUP').optional() }),
     FolderListingSchema,
+  ),
+
+  /**
+   * Desktop app only, answered in Electron main: the system's folder dialog. `path` is null when the user
+   * cancelled. `serve` answers DESKTOP_ONLY: a browser uses `files.listFolders` instead.
+   */
+  'desktop.chooseFolder': command(
+    z.object({ title: z.string().max(200).optional() }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  /**
+   * Desktop app only: shows in the system's file manager a card folder that the backup job `jobId` wrote
+   * (one of its result's card folders); any other folder is refused, so the page can open nothing else.
+   */
+  'desktop.openFolder': command(
+    z.object({ jobId: z.string().min(1), folder: pathSchema('The folder', '/media/BACKUP/box_CARD') }),
+    z.object({ opened: z.literal(true) }),
   ),
 
   /** Connects to a box only to read its host key, and says whether it is pinned; nothing is pinned. */

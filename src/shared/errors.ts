@@ -45,6 +45,8 @@ export const ErrorCodeSchema = z.enum([
   'UNAUTHORIZED',
   /** `serve`: no such job or route. */
   'NOT_FOUND',
+  /** A command only the desktop app can answer (the system's folder dialog, opening a folder): not `serve`. */
+  'DESKTOP_ONLY',
   'INTERNAL',
 ])
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>

@@ -46,6 +46,7 @@ export function assessCleanup(plan: CleanupPlan): Assessment {
 }
 
 export function assessOrganize(result: OrganizeResult): Assessment {
-  const problems = result.failed.length
+  // A backup run to apply the moves that missed a drive or a file is a problem of this job too.
+  const problems = result.failed.length + (result.backups ? assessBackup(result.backups).problems : 0)
   return { outcome: problems === 0 ? 'success' : 'partial', problems }
 }

@@ -144,8 +144,20 @@ export const CleanupPlanSchema = z.object({
   /** Photos captured before this wall-clock time are candidates. */
   cutoff: WallClockSchema,
   toDelete: z.array(
-    z.object({ path: z.string(), size: z.number(), companions: z.array(z.string()), backupAt: z.string() }),
+    z.object({
+      path: z.string(),
+      size: z.number(),
+      companions: z.array(z.string()),
+      backupAt: z.string(),
+      /** With `allVerified`: the card folder that holds the verified copy on each drive named. */
+      verifiedOn: z.array(z.string()).optional(),
+    }),
   ),
+  /**
+   * "Everything verified on all of my drives": every photo of the card, whatever its age, was a candidate,
+   * and only those verified on every drive named go (`daysToKeep` and `cutoff` then say nothing).
+   */
+  allVerified: z.boolean().optional(),
   refused: z.array(FileFailureSchema),
   /** Backup locations asked for that were not there (a drive not plugged in): their copies did not count. */
   unavailableBackups: z.array(z.string()),
@@ -179,6 +191,11 @@ export const OrganizeResultSchema = z.object({
   moves: z.array(OrganizeMoveSchema),
   done: z.number().int(),
   failed: z.array(FileFailureSchema),
+  /**
+   * "Also apply these moves to the backups": the backup run right after the moves, to the card's drives. It
+   * moves each drive's verified copies to the new layout (`moved`) and copies only what no drive held yet.
+   */
+  backups: BackupResultSchema.optional(),
 })
 export type OrganizeResult = z.infer<typeof OrganizeResultSchema>
 
@@ -186,7 +203,16 @@ export const DriveSchema = z.object({
   device: z.string(),
   description: z.string(),
   size: z.number().nullable(),
-  mountpoints: z.array(z.object({ path: z.string(), label: z.string().nullable() })),
+  mountpoints: z.array(
+    z.object({
+      path: z.string(),
+      label: z.string().nullable(),
+      /** Free space when the drive was listed; a destination's check measures it again. Absent on a system drive. */
+      freeBytes: z.number().nonnegative().optional(),
+      /** The file system as the mount names it (`vfat`, `exfat`, `ext4`…); absent on a system drive. */
+      fileSystem: z.string().optional(),
+    }),
+  ),
   isSystem: z.boolean(),
   isRemovable: z.boolean(),
   isReadOnly: z.boolean(),
@@ -202,3 +228,13 @@ export const PhotoBatchResultSchema = z.object({
   missing: z.array(z.string()),
 })
 export type PhotoBatchResult = z.infer<typeof PhotoBatchResultSchema>
+
+/**
+ * The card folders a backup job wrote to, read from its result: the only folders the desktop app's "Open
+ * folder" may open, so a page can never have an arbitrary path opened. Empty for any other job.
+ */
+export function cardFoldersWrittenBy(job: { kind?: string; result?: unknown }): string[] {
+  if (job.kind !== 'backup') return []
+  const result = BackupResultSchema.safeParse(job.result)
+  return result.success ? result.data.destinations.map((destination) => destination.cardFolder) : []
+}

@@ -40,6 +40,48 @@ describe('the contract dispatcher', () => {
     })
   })
 
+  it('refuses a cleanup asking for both nights and everything verified, and an organize applied to a relative path', async () => {
+    const cleanup = await dispatchCommand(companion.handlers, 'storage.cleanupPlan', {
+      source: card,
+      daysToKeep: 0,
+      requireBackupAt: [path.join(dir, 'DRIVE')],
+      nights: ['2024-09-01'],
+      allVerified: true,
+    })
+    expect(cleanup).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('not both') },
+    })
+    const organize = await dispatchCommand(companion.handlers, 'storage.organize', {
+      source: card,
+      applyToBackups: ['BACKUP'],
+    })
+    expect(organize).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
+
+  it('moves nothing on the card when a drive the organize should reach is not there', async () => {
+    const before = await fsp.readdir(card, { recursive: true })
+    const outcome = await dispatchCommand(companion.handlers, 'storage.organize', {
+      source: card,
+      applyToBackups: [path.join(dir, 'DRIVE_AT_HOME')],
+    })
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        code: 'DESTINATION_NOT_FOUND',
+        message: expect.stringMatching(/^Nothing was moved: .*DRIVE_AT_HOME is not there/),
+      },
+    })
+    expect(await fsp.readdir(card, { recursive: true })).toEqual(before)
+  })
+
+  it('answers the desktop-only commands with DESKTOP_ONLY: core has no window', async () => {
+    expect(await dispatchCommand(companion.handlers, 'desktop.chooseFolder', {})).toMatchObject({
+      ok: false,
+      error: { code: 'DESKTOP_ONLY' },
+    })
+  })
+
   it('turns a core failure into a readable error, not a stack trace', async () => {
     const outcome = await dispatchCommand(companion.handlers, 'storage.stats', {
       source: path.join(dir, 'gone'),

@@ -20,7 +20,14 @@ export function registerDrives(program: Command): void {
               drive.isReadOnly ? 'read-only' : '',
             ].filter(Boolean)
             const mounts = drive.mountpoints
-              .map((m) => `${m.path}${m.label ? ` [${m.label}]` : ''}`)
+              .map((m) => {
+                const facts = [
+                  m.label ?? '',
+                  m.fileSystem ?? '',
+                  m.freeBytes === undefined ? '' : `${prettyBytes(m.freeBytes)} free`,
+                ].filter(Boolean)
+                return `${m.path}${facts.length ? ` [${facts.join(', ')}]` : ''}`
+              })
               .join(', ')
             const size = drive.size === null ? '?' : prettyBytes(drive.size)
             return `${drive.device}  ${size}  ${mounts || '(not mounted)'}  ${marks.join(', ')}`

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { FileFailure } from '../../shared/storage.js'
-import { CompanionError, describeError, errnoCode } from '../errors.js'
+import { CompanionError, describeError, errnoCode, isCompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import {
   backupOverlapsSource,
@@ -17,7 +17,7 @@ import {
 import { hashFromDrive } from './driveReadBack.js'
 import { hashSourceFile } from './fileHash.js'
 import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
-import { resolveInside } from './safety.js'
+import { isInside, resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
 
 /**
@@ -31,11 +31,23 @@ export interface BackupCopy {
   entries: Map<string, ManifestEntry>
 }
 
+/** The card folders found at one backup location the user named (a drive root, or one card folder). */
+export interface BackupLocation {
+  location: string
+  backups: BackupCopy[]
+}
+
 export interface CleanupContext {
   source: PhotoSource
   /** Absolute root of a local source, to recognise a "backup" that is a hard link to the card's own file. */
   localRoot?: string
   backups: BackupCopy[]
+  /**
+   * "Everything verified on all of my drives": a file may go only when EVERY one of these locations holds a
+   * verified copy of it (any one of the location's card folders). Without it, one verified copy anywhere
+   * in `backups` suffices.
+   */
+  requireEvery?: BackupLocation[]
   signal?: AbortSignal
 }
 
@@ -46,8 +58,10 @@ export interface FileCheck {
   path: string
   size: number
   verdict: CopyVerdict
-  /** Card folder of the backup whose copy verified. */
+  /** Card folder of the backup whose copy verified (the first location's, when every one was required). */
   backupAt?: string
+  /** With `requireEvery`: each location's verdict, and the card folder that verified there. */
+  perLocation?: { location: string; verdict: CopyVerdict; backupAt?: string }[]
 }
 
 /** Checks a photo and its sidecars, stopping at the first that cannot be deleted (the rest need no hashing). */
@@ -72,18 +86,51 @@ async function checkFile(
   depth: VerifyDepth,
   preferred?: string,
 ): Promise<FileCheck> {
-  const { source, signal } = context
-  const file = await source.stat(filePath)
+  const file = await context.source.stat(filePath)
   if (!file) return { path: filePath, size: 0, verdict: { ok: false, code: 'SOURCE_MISSING' } }
-  let sourceHash: string | undefined
+  // The card's file is hashed at most once, however many drives' copies it is compared with.
+  const cardFile = { size: file.size, hash: undefined as string | undefined }
+  if (!context.requireEvery) {
+    return {
+      path: filePath,
+      ...(await checkFileIn(context, filePath, cardFile, context.backups, depth, preferred)),
+    }
+  }
+  const perLocation: NonNullable<FileCheck['perLocation']> = []
+  for (const { location, backups } of context.requireEvery) {
+    perLocation.push({
+      location,
+      ...(await checkFileIn(context, filePath, cardFile, backups, depth, preferred)),
+    })
+  }
+  const refusals = perLocation.flatMap((entry) => (entry.verdict.ok ? [] : [entry.verdict.code]))
+  return {
+    path: filePath,
+    size: file.size,
+    verdict: refusals.length === 0 ? { ok: true } : { ok: false, code: mostTellingRefusal(refusals) },
+    ...(refusals.length === 0 ? { backupAt: perLocation[0]?.backupAt } : {}),
+    perLocation,
+  }
+}
+
+/** Whether one of `backups` holds a verified copy of the card's file (the preferred card folder first). */
+async function checkFileIn(
+  context: CleanupContext,
+  filePath: string,
+  cardFile: { size: number; hash: string | undefined },
+  backups: readonly BackupCopy[],
+  depth: VerifyDepth,
+  preferred: string | undefined,
+): Promise<Omit<FileCheck, 'path'>> {
+  const { source, signal } = context
   const codes: RefusalCode[] = []
-  const backups = [...context.backups].sort(
+  const ordered = [...backups].sort(
     (a, b) => Number(b.cardFolder === preferred) - Number(a.cardFolder === preferred),
   )
-  for (const backup of backups) {
+  for (const backup of ordered) {
     const entry = backup.entries.get(filePath)
     const evidence: CopyEvidence = {
-      source: { size: file.size },
+      source: { size: cardFile.size },
       manifest: entry && { size: entry.size, hash: entry.hash },
     }
     const copyPath = entry && copyPathOf(backup.cardFolder, entry)
@@ -97,25 +144,35 @@ async function checkFile(
     let verdict = checkBackupCopy(evidence)
     const unhashed = !verdict.ok && verdict.code === 'UNHASHED'
     if (unhashed && depth === 'size') {
-      return { path: filePath, size: file.size, verdict: { ok: true }, backupAt: backup.cardFolder }
+      return { size: cardFile.size, verdict: { ok: true }, backupAt: backup.cardFolder }
     }
     if (unhashed && copyPath !== undefined && evidence.backup) {
-      sourceHash ??= await hashSourceFile(source, filePath, signal)
-      evidence.source = { size: file.size, hash: sourceHash }
+      cardFile.hash ??= await hashSourceFile(source, filePath, signal)
+      evidence.source = { size: cardFile.size, hash: cardFile.hash }
       // From the drive itself, not the page cache: a drive that lost the copy must not pass for holding it.
       evidence.backup.hash = (await hashFromDrive(copyPath, signal)).hash
       verdict = checkBackupCopy(evidence)
     }
-    if (verdict.ok) return { path: filePath, size: file.size, verdict, backupAt: backup.cardFolder }
+    if (verdict.ok) return { size: cardFile.size, verdict, backupAt: backup.cardFolder }
     codes.push(verdict.code)
   }
-  return { path: filePath, size: file.size, verdict: { ok: false, code: mostTellingRefusal(codes) } }
+  return { size: cardFile.size, verdict: { ok: false, code: mostTellingRefusal(codes) } }
 }
 
 export function refusalOf(photoPath: string, checks: FileCheck[]): FileFailure | undefined {
   const refusal = groupRefusal(checks)
   if (!refusal) return undefined
-  const reason = REFUSAL_MESSAGES[refusal.code]
+  const failing = checks.find((check) => check.path === refusal.path)
+  // With every drive required, the reason names each drive: first those lacking the copy and why, then
+  // those holding it.
+  const reason = failing?.perLocation
+    ? `not verified on every drive: ${[...failing.perLocation]
+        .sort((a, b) => Number(a.verdict.ok) - Number(b.verdict.ok))
+        .map(({ location, verdict }) =>
+          verdict.ok ? `${location}: verified` : `${location}: ${REFUSAL_MESSAGES[verdict.code]}`,
+        )
+        .join('; ')}`
+    : REFUSAL_MESSAGES[refusal.code]
   return {
     path: photoPath,
     reason: refusal.path === photoPath ? reason : `its sidecar ${refusal.path}: ${reason}`,
@@ -188,6 +245,54 @@ export async function findBackupCardFolders(
     )
   }
   return { cardFolders: [...new Set(cardFolders)], unavailable }
+}
+
+/**
+ * "Everything verified on all of my drives": the card folders of each location on its own, since each must
+ * hold a verified copy. A location that is not there stops everything: nothing may be deleted for lack of a
+ * drive the user counted on, and the message says which to plug in.
+ */
+export async function findBackupsAtEveryLocation(
+  locations: readonly string[],
+): Promise<{ location: string; cardFolders: string[] }[]> {
+  if (locations.length === 0) {
+    throw new CompanionError(
+      'INVALID_INPUT',
+      'Name the drives that must all hold a verified copy: with none, nothing could be deleted',
+    )
+  }
+  const named = [...new Set(locations.map((each) => path.resolve(each)))]
+  // One drive named twice, or a drive and a card folder on it, is one copy, not two: refused rather than
+  // letting one physical copy pass for "every drive".
+  const real = await Promise.all(named.map(realpathOr))
+  for (const [i, one] of real.entries()) {
+    const other = real.findIndex((each, j) => j !== i && (each === one || isInside(each, one)))
+    if (other !== -1) {
+      throw new CompanionError(
+        'INVALID_INPUT',
+        `${named[i]} and ${named[other]} are the same backup (one is the other, or inside it): name each drive once`,
+      )
+    }
+  }
+  const found: { location: string; cardFolders: string[] }[] = []
+  const missing: string[] = []
+  for (const location of named) {
+    try {
+      found.push({ location, cardFolders: (await findBackupCardFolders([location])).cardFolders })
+    } catch (error) {
+      if (isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND') missing.push(location)
+      else throw error
+    }
+  }
+  if (missing.length > 0) {
+    throw new CompanionError(
+      'DESTINATION_NOT_FOUND',
+      `Nothing was deleted: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not there (is the drive plugged in?), ` +
+        'and every photo must be verified on all the drives named',
+      { details: { missing } },
+    )
+  }
+  return found
 }
 
 async function isFile(absolutePath: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import {
   assertBackupsOutsideSource,
   checkGroup,
   findBackupCardFolders,
+  findBackupsAtEveryLocation,
   refusalOf,
   unverifiable,
   type CleanupContext,
@@ -30,6 +31,11 @@ export interface CleanupPlanOptions {
    * day arithmetic against today (a card from another year would be all "old").
    */
   nights?: readonly string[]
+  /**
+   * "Everything verified on all of my drives": every photo, whatever its age, that EVERY location of
+   * `requireBackupAt` holds a verified copy of; a location not there stops the cleanup before anything goes.
+   */
+  allVerified?: boolean
   now?: Date
   /** Backup card folders (holding creaturebox-manifest.jsonl) or drive roots with one card folder per card. */
   requireBackupAt: string[]
@@ -160,12 +166,23 @@ async function prepareCleanup(
   }
   const identity = await source.identity()
   const localRoot = await assertSafeSourceRoot(source, 'cleanup', options)
-  const { cardFolders, unavailable } = await findBackupCardFolders(options.requireBackupAt)
+  const everyLocation = options.allVerified
+    ? await findBackupsAtEveryLocation(options.requireBackupAt)
+    : undefined
+  const { cardFolders, unavailable } = everyLocation
+    ? { cardFolders: [...new Set(everyLocation.flatMap((each) => each.cardFolders))], unavailable: [] }
+    : await findBackupCardFolders(options.requireBackupAt)
   if (localRoot !== undefined) await assertBackupsOutsideSource(localRoot, cardFolders)
   const backups = await Promise.all(
     cardFolders.map(async (cardFolder) => ({ cardFolder, entries: await readManifest(cardFolder) })),
   )
   const context: CleanupContext = { source, localRoot, backups, signal }
+  if (everyLocation) {
+    context.requireEvery = everyLocation.map(({ location, cardFolders: atLocation }) => ({
+      location,
+      backups: backups.filter((backup) => atLocation.includes(backup.cardFolder)),
+    }))
+  }
 
   const cutoff = cleanupCutoff(now, daysToKeep)
   const plan: CleanupPlan = {
@@ -181,10 +198,11 @@ async function prepareCleanup(
     bytesFreed: 0,
     failed: [],
     removedFolders: [],
+    ...(everyLocation ? { allVerified: true } : {}),
   }
   const nights = options.nights ? new Set(options.nights) : undefined
   const old = catalog.photos.filter((photo) =>
-    nights ? nights.has(photo.night) : isCapturedBefore(photo.capturedAt, cutoff),
+    everyLocation ? true : nights ? nights.has(photo.night) : isCapturedBefore(photo.capturedAt, cutoff),
   )
   // A folder that could not be listed may hold what the listing beside it is missing (sidecars, a newer
   // copy): nothing under its parent is deleted on the strength of that partial listing.
@@ -230,6 +248,9 @@ async function prepareCleanup(
       size: photoCheck?.size ?? photo.size,
       companions: [...photo.companions],
       backupAt: photoCheck?.backupAt ?? '',
+      ...(photoCheck?.perLocation
+        ? { verifiedOn: photoCheck.perLocation.map((each) => each.backupAt ?? each.location) }
+        : {}),
     })
     plan.bytesToFree += sumSizes(checks)
   }

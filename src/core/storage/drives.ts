@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events'
 import type { Drive } from '../../shared/storage.js'
 import { isPhotoFile, parsePhotoName } from '../../shared/photoName.js'
 import { isSystemDrive } from '../../shared/driveConstraints.js'
+import { freeSpaceOf } from './backupDestinations.js'
+import { fileSystemTypeOf } from './fileSystemType.js'
 import { listSimulatedDrives } from './simulatedDrives.js'
 
 /** The subset of drivelist's record we read; declared here so tests can describe drives that cannot be plugged in. */
@@ -86,11 +88,25 @@ async function toDrive(raw: RawDrive): Promise<Drive> {
     device: raw.device,
     description: raw.description,
     size: raw.size,
-    mountpoints,
+    // What picking a backup drive needs to see up front; the system drive is never offered, so not measured.
+    mountpoints: isSystem ? mountpoints : await Promise.all(mountpoints.map(measureMount)),
     isSystem,
     isRemovable: raw.isRemovable,
     isReadOnly: raw.isReadOnly,
     isCreatureBoxCard,
+  }
+}
+
+/** Free space and file system of a mount; a mount that cannot be asked (unplugged meanwhile) has neither. */
+async function measureMount(mount: Drive['mountpoints'][number]): Promise<Drive['mountpoints'][number]> {
+  const [freeBytes, fileSystem] = await Promise.all([
+    freeSpaceOf(mount.path).catch(() => undefined),
+    fileSystemTypeOf(mount.path).catch(() => undefined),
+  ])
+  return {
+    ...mount,
+    ...(freeBytes === undefined ? {} : { freeBytes }),
+    ...(fileSystem ? { fileSystem: fileSystem.name } : {}),
   }
 }
 

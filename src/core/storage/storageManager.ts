@@ -12,7 +12,7 @@ import type {
 import type { PhotoSource } from '../sources/photoSource.js'
 import type { DestinationCheck } from '../../shared/cardBackups.js'
 import { backupFiles } from './backup.js'
-import { checkDestinations } from './backupDestinations.js'
+import { checkDestinations, type CheckedDestination } from './backupDestinations.js'
 import { cardFolderName } from './backupFolder.js'
 import { checkDestinationForCard } from './destinationCheck.js'
 import { listCardFiles } from './catalog.js'
@@ -118,8 +118,8 @@ export class StorageManager {
    * Refuses at once what the backup job would refuse at its start (a system folder, a folder on the card,
    * no drive there at all), so that a caller hears of it before a job is queued.
    */
-  async checkBackupDestinations(destinations: string[]): Promise<void> {
-    await checkDestinations(destinations, {
+  async checkBackupDestinations(destinations: string[]): Promise<CheckedDestination[]> {
+    return checkDestinations(destinations, {
       sourceRoot: this.source.features.localRoot,
       systemMountpoints: await this.systemMountpoints(),
     })
@@ -158,6 +158,7 @@ export class StorageManager {
       requireBackupAt?: string[]
       now?: Date
       nights?: readonly string[]
+      allVerified?: boolean
     } = {},
   ): Promise<CleanupPlan> {
     // Refused before the card is read: listing `/` or a home folder first would take minutes for nothing.

@@ -10,7 +10,7 @@ const container = document.getElementById('root')
 if (!container) throw new Error('The page has no #root element')
 // Electron's preload or serve's HTTP API: picked once, here; nothing else in the UI knows which.
 const { bridge, transport } = chooseBridge((status) => useLinkStore.getState().set(status))
-connectCompanion(bridge)
+connectCompanion(bridge, transport)
 createRoot(container).render(
   <StrictMode>
     <App transport={transport} />

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -390,6 +391,108 @@ describe('cleanupOldPhotos', () => {
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     })
+  })
+})
+
+describe('cleanupOldPhotos with every drive required (allVerified)', () => {
+  /** A second drive holding the same verified backup (the card folder copied with its manifest). */
+  async function secondDrive(): Promise<string> {
+    const drive = path.join(dir, 'backup-drive-B')
+    await fsp.cp(cardFolder, path.join(drive, path.basename(cardFolder)), { recursive: true })
+    return drive
+  }
+
+  it('deletes a recent photo verified on both drives, but re-checks every drive right before deleting', async () => {
+    const recent = await photoOnCard(RECENT, { sidecar: true })
+    const second = await photoOnCard(OLD2)
+    await backUp(recent, `${recent}.json`, second)
+    const driveB = await secondDrive()
+    const copyOnB = path.join(driveB, path.basename(cardFolder), second)
+    const plan = await cleanup(await catalogOf(recent, second), {
+      allVerified: true,
+      requireBackupAt: [backupDrive, driveB],
+      onProgress: (progress) => {
+        // Verified on both at planning; B's copy goes bad (same size, other bytes) just before it is deleted.
+        if (progress.message === 'Deleting verified photos' && progress.currentFile === second) {
+          const bytes = readFileSync(copyOnB)
+          bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1)
+          writeFileSync(copyOnB, bytes)
+        }
+      },
+    })
+    // Not "old" at all (captured two days before NOW): every drive's verified copy is what counts.
+    expect(plan.deleted).toBe(1)
+    expect(await onCard(recent)).toBe(false)
+    expect(await onCard(`${recent}.json`)).toBe(false)
+    expect(await onCard(second)).toBe(true)
+    expect(plan.refused).toEqual([
+      expect.objectContaining({
+        path: second,
+        code: 'BACKUP_DIFFERS',
+        reason: `not verified on every drive: ${driveB}: backup differs from its verified record; ${backupDrive}: verified`,
+      }),
+    ])
+  })
+
+  it('keeps a photo whose second drive holds no backup of the card at all', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    const emptyDrive = path.join(dir, 'empty-drive')
+    await fsp.mkdir(emptyDrive)
+    const plan = await cleanup(await catalogOf(old), {
+      allVerified: true,
+      requireBackupAt: [backupDrive, emptyDrive],
+    })
+    expect(plan.deleted).toBe(0)
+    expect(plan.refused[0]?.reason).toBe(
+      `not verified on every drive: ${emptyDrive}: not in any backup; ${backupDrive}: verified`,
+    )
+    expect(await onCard(old)).toBe(true)
+  })
+
+  it('deletes nothing, and names the drive, when one of them is not there', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    const missing = path.join(dir, 'drive-at-home')
+    const attempt = cleanup(await catalogOf(old), {
+      allVerified: true,
+      requireBackupAt: [backupDrive, missing],
+    })
+    await expect(attempt).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_FOUND',
+      message: expect.stringContaining(`Nothing was deleted: ${missing} is not there`),
+    })
+    expect(await onCard(old)).toBe(true)
+  })
+
+  it('refuses one drive named twice over, as itself and as its card folder or through a link', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    const link = path.join(dir, 'link-to-drive')
+    await fsp.symlink(backupDrive, link)
+    for (const twice of [
+      [backupDrive, cardFolder],
+      [backupDrive, link],
+    ]) {
+      await expect(
+        cleanup(await catalogOf(old), { allVerified: true, requireBackupAt: twice }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('name each drive once'),
+      })
+    }
+    expect(await onCard(old)).toBe(true)
+  })
+
+  it('refuses to run without the drives named', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    await expect(
+      cleanup(await catalogOf(old), { allVerified: true, requireBackupAt: [] }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    })
+    expect(await onCard(old)).toBe(true)
   })
 })
 

@@ -43,6 +43,24 @@ describe('drives', () => {
     expect(systemMountpoints(drives)).toContain('/')
   })
 
+  it('gives each removable drive its free space and file system, and leaves the system drive unmeasured', async () => {
+    const [removable, system] = await listDrives(async () => [
+      rawDrive({ mountpoints: [{ path: dir, label: 'BACKUP' }] }),
+      rawDrive({ device: '/dev/sda', isSystem: true, mountpoints: [{ path: '/' }] }),
+    ])
+    const [mount] = removable?.mountpoints ?? []
+    expect(mount?.freeBytes).toBeGreaterThan(0)
+    expect(mount?.fileSystem).toMatch(/\S/)
+    expect(system?.mountpoints).toEqual([{ path: '/', label: null }])
+  })
+
+  it('lists a drive unplugged while it was measured without figures rather than failing', async () => {
+    const [drive] = await listDrives(async () => [
+      rawDrive({ mountpoints: [{ path: path.join(dir, 'gone'), label: 'GONE' }] }),
+    ])
+    expect(drive?.mountpoints).toEqual([{ path: path.join(dir, 'gone'), label: 'GONE' }])
+  })
+
   it('treats a fixed, non-virtual disk as system even when drivelist does not', async () => {
     const [drive] = await listDrives(async () => [
       rawDrive({ isRemovable: false, mountpoints: [{ path: path.join(dir, 'data') }] }),

@@ -2,10 +2,11 @@ import { assessBackup, readBackFromCacheNote, verifiedOnDrive } from '../../../s
 import type { BackupResult } from '../../../shared/storage.js'
 import { formatBytes } from '../format.js'
 import { ExportCamtrapAction } from './ExportCamtrapAction.js'
+import { OpenFolderAction } from './OpenFolderAction.js'
 import { VerifyDriveAction } from './VerifyDriveAction.js'
 
 /** What a finished backup did, per drive: verified copies, what was already there, what failed and why. */
-export function BackupResultView({ result }: { result: BackupResult }) {
+export function BackupResultView({ result, jobId }: { result: BackupResult; jobId: string }) {
   const { outcome, problems } = assessBackup(result)
   const nothingNew = result.destinations.every(
     (destination) => destination.copied + destination.moved === 0 && !destination.error,
@@ -66,6 +67,7 @@ export function BackupResultView({ result }: { result: BackupResult }) {
             </p>
             {destination.error ? null : (
               <div className="drive-actions">
+                <OpenFolderAction jobId={jobId} folder={destination.cardFolder} />
                 <VerifyDriveAction target={destination.cardFolder} />
                 <ExportCamtrapAction cardFolder={destination.cardFolder} />
               </div>

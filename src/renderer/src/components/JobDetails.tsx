@@ -81,7 +81,20 @@ function ResultFigures({ job }: { job: JobSnapshot }) {
     return (
       <>
         <Row term={parsed.data.undo ? 'Moved back' : 'Moved'}>{parsed.data.done} files</Row>
-        <Problems failures={parsed.data.failed} />
+        {(parsed.data.backups?.destinations ?? []).map((destination) => (
+          <Row key={destination.destination} term={`Drive ${destination.destination}`}>
+            {destination.error
+              ? `not updated: ${destination.error.message}`
+              : `${destination.moved} copies moved to the new layout, ${destination.copied} new files copied`}
+          </Row>
+        ))}
+        <Problems
+          failures={[
+            ...parsed.data.failed,
+            ...(parsed.data.backups?.failed ?? []),
+            ...(parsed.data.backups?.destinations ?? []).flatMap((destination) => destination.failed),
+          ]}
+        />
       </>
     )
   }

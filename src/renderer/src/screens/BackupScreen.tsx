@@ -2,13 +2,14 @@ import { useEffect, useMemo, useState } from 'react'
 import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
 import { isEqualOrParent } from '../../../shared/paths.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
-import { BackupResultSchema } from '../../../shared/storage.js'
+import { BackupResultSchema, type Drive } from '../../../shared/storage.js'
 import { BackupResultView } from '../components/BackupResultView.js'
 import { DestinationRow, type DestinationOption } from '../components/DestinationRow.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
-import { FolderBrowser } from '../components/FolderBrowser.js'
+import { ChooseFolderButton } from '../components/ChooseFolderButton.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { driveName, listNames } from '../driveNames.js'
 import { formatBytes } from '../format.js'
 import { acceptedCheck, useCardBackupStore } from '../stores/cardBackupStore.js'
 import { useJobsStore } from '../stores/jobsStore.js'
@@ -17,15 +18,17 @@ import { useSourcesStore } from '../stores/sourcesStore.js'
 import { useLastJob } from '../useLastJob.js'
 import { AddFolderForm } from '../components/AddFolderForm.js'
 
-/** A drive as people name it: its folder's last part (`/media/me/BACKUP_A` → BACKUP_A). */
-const driveName = (path: string) =>
-  path
-    .replace(/[\\/]+$/, '')
-    .split(/[\\/]/)
-    .pop() || path
-
-const listNames = (names: string[]) =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+/** What picking a drive needs up front: its name, size, free space and file system. */
+const describeDrive = (drive: Drive, mount: Drive['mountpoints'][number]) =>
+  [
+    mount.label ?? drive.description,
+    drive.size ? formatBytes(drive.size) : '',
+    mount.freeBytes === undefined ? '' : `${formatBytes(mount.freeBytes)} free`,
+    mount.fileSystem ?? '',
+    drive.isCreatureBoxCard ? 'CreatureBox card' : '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
 
 export function BackupScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -44,7 +47,6 @@ export function BackupScreen() {
   const [refusal, setRefusal] = useState<string | undefined>()
   const [error, setError] = useState<CompanionErrorData | { message: string } | undefined>()
   const [startedHere, setStartedHere] = useState(false)
-  const [browsing, setBrowsing] = useState(false)
   const [browsed, setBrowsed] = useState<string | undefined>()
 
   // The card's remembered drives, read again when the card changes and after each of its backups ends.
@@ -53,13 +55,15 @@ export function BackupScreen() {
     if (source) void loadCardBackup(source)
   }, [source, finished, loadCardBackup])
 
-  // The remembered drives that passed their check are ticked: one less thing to do on the second card.
+  // The remembered drives that passed their check are ticked: one less thing to do on the second card. Each
+  // once per card: a drive the user then unticks stays unticked when it is checked again (at Start).
   const rememberedReady = (remembered?.destinations ?? []).filter((path) => acceptedCheck(checks[path]))
-  const readyKey = rememberedReady.join('\0')
-  const [tickedFor, setTickedFor] = useState('')
-  if (readyKey !== tickedFor) {
-    setTickedFor(readyKey)
-    if (readyKey) setPicked((current) => [...new Set([...current, ...rememberedReady])])
+  const [autoTicked, setAutoTicked] = useState<{ source?: string; paths: string[] }>({ paths: [] })
+  const alreadyTicked = autoTicked.source === source ? autoTicked.paths : []
+  const newlyReady = rememberedReady.filter((path) => !alreadyTicked.includes(path))
+  if (newlyReady.length > 0) {
+    setAutoTicked({ source, paths: [...alreadyTicked, ...newlyReady] })
+    setPicked((current) => [...new Set([...current, ...newlyReady])])
   }
 
   // The laptop's own disk is never offered, nor the card itself; a remembered drive is always shown.
@@ -68,7 +72,7 @@ export function BackupScreen() {
       drive.mountpoints.map((mount) => ({
         path: mount.path,
         isSaved: false,
-        description: `${mount.label ?? drive.description}${drive.size ? ` · ${formatBytes(drive.size)}` : ''}${drive.isCreatureBoxCard ? ' · CreatureBox card' : ''}`,
+        description: describeDrive(drive, mount),
       })),
     )
     const known = new Set(fromDrives.map((option) => option.path))
@@ -202,19 +206,8 @@ export function BackupScreen() {
           refusal={refusal}
           chosen={browsed}
         >
-          <button type="button" onClick={() => setBrowsing(true)}>
-            Browse…
-          </button>
+          <ChooseFolderButton title="Choose a folder to back up to" onPick={setBrowsed} />
         </AddFolderForm>
-        {browsing ? (
-          <FolderBrowser
-            onClose={() => setBrowsing(false)}
-            onPick={(folder) => {
-              setBrowsing(false)
-              setBrowsed(folder)
-            }}
-          />
-        ) : null}
       </fieldset>
       <div className="actions">
         <button
@@ -233,7 +226,7 @@ export function BackupScreen() {
       {job ? (
         <JobProgressPanel key={job.id} jobId={job.id} label="Backup" focusOnMount={startedHere} />
       ) : null}
-      {result?.success ? <BackupResultView result={result.data} /> : null}
+      {job && result?.success ? <BackupResultView result={result.data} jobId={job.id} /> : null}
     </section>
   )
 }

@@ -1,5 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import { mayBeBackupDestination } from '../../../shared/driveConstraints.js'
 import type { CompanionErrorData } from '../../../shared/errors.js'
+import { isEqualOrParent } from '../../../shared/paths.js'
 import { CleanupPlanSchema, type CleanupPlan } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
@@ -7,12 +9,16 @@ import { ChosenSource } from '../components/ChosenSource.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { VirtualList } from '../components/VirtualList.js'
 import { formatBytes } from '../format.js'
+import { useCardBackupStore } from '../stores/cardBackupStore.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
 import { useOpenedNight } from '../stores/nightStore.js'
 import { usePreview } from '../usePreview.js'
 import { useLastJob } from '../useLastJob.js'
+
+/** Old photos, the nights picked, or everything that every drive named holds a verified copy of. */
+type CleanupMode = 'age' | 'nights' | 'allVerified'
 
 export function CleanupScreen() {
   const source = useSourcesStore((state) => state.selected)
@@ -26,20 +32,45 @@ export function CleanupScreen() {
   const nights = useSourcesStore((state) => (source ? state.stats[source]?.value?.nights : undefined))
   // A night opened on the Dashboard arrives here already picked.
   const opened = useOpenedNight(source)
-  const [mode, setMode] = useState<'age' | 'nights'>(opened ? 'nights' : 'age')
+  const [mode, setMode] = useState<CleanupMode>(opened ? 'nights' : 'age')
   const [pickedNights, setPickedNights] = useState<string[]>(opened ? [opened] : [])
+  // The drives this card was last backed up to: preselected when every one of them must hold a copy.
+  const remembered = useCardBackupStore((state) => (state.source === source ? state.info : undefined))
+  const loadCardBackup = useCardBackupStore((state) => state.load)
+  useEffect(() => {
+    if (source) void loadCardBackup(source)
+  }, [source, loadCardBackup])
+  const [requiredDrives, setRequiredDrives] = useState<string[] | undefined>()
 
   const daysToKeep = Number(daysText ?? settings?.preferences.daysToKeep ?? 30)
   const isValidDays = Number.isInteger(daysToKeep) && daysToKeep >= 0
-  const backups = (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
   const byNights = mode === 'nights'
-  const isValidChoice = byNights ? pickedNights.length > 0 : isValidDays
+  const allVerified = mode === 'allVerified'
+  // The card's drives first, then the saved folders and the removable drives plugged in now (never the card).
+  const drives = useSourcesStore((state) => state.drives)
+  const pluggedIn = drives
+    .filter(mayBeBackupDestination)
+    .flatMap((drive) => drive.mountpoints.map((mount) => mount.path))
+  const knownDrives = [
+    ...new Set([...(remembered?.destinations ?? []), ...(settings?.destinations ?? []), ...pluggedIn]),
+  ].filter((path) => !source || (!isEqualOrParent(path, source) && !isEqualOrParent(source, path)))
+  const required = requiredDrives ?? remembered?.destinations ?? []
+  const backups = allVerified
+    ? knownDrives.filter((path) => required.includes(path))
+    : (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
+  const isValidChoice = byNights ? pickedNights.length > 0 : allVerified ? backups.length > 0 : isValidDays
   const input = source
     ? byNights
       ? { source, daysToKeep: 0, requireBackupAt: backups, nights: pickedNights }
-      : { source, daysToKeep, requireBackupAt: backups }
+      : allVerified
+        ? { source, daysToKeep: 0, requireBackupAt: backups, allVerified: true }
+        : { source, daysToKeep, requireBackupAt: backups }
     : undefined
   const plan = preview.value
+  const chooseMode = (next: CleanupMode) => {
+    setMode(next)
+    preview.clear()
+  }
 
   const runPreview = () => {
     if (input && isValidChoice) void preview.run(() => callCompanion('storage.cleanupPlan', input))
@@ -64,11 +95,8 @@ export function CleanupScreen() {
             <input
               type="radio"
               name="cleanup-mode"
-              checked={!byNights}
-              onChange={() => {
-                setMode('age')
-                preview.clear()
-              }}
+              checked={mode === 'age'}
+              onChange={() => chooseMode('age')}
             />{' '}
             By age
           </label>
@@ -77,15 +105,54 @@ export function CleanupScreen() {
               type="radio"
               name="cleanup-mode"
               checked={byNights}
-              onChange={() => {
-                setMode('nights')
-                preview.clear()
-              }}
+              onChange={() => chooseMode('nights')}
             />{' '}
             These nights
           </label>
+          <label>
+            <input
+              type="radio"
+              name="cleanup-mode"
+              checked={allVerified}
+              onChange={() => chooseMode('allVerified')}
+            />{' '}
+            Everything verified on all of my drives
+          </label>
         </div>
-        {byNights ? (
+        {allVerified ? (
+          <fieldset className="night-picks">
+            <legend>Drives that must each hold a verified copy</legend>
+            <p className="muted">
+              Whatever their age, only photos verified on every drive ticked are deleted; the others stay,
+              with the reason for each drive. A ticked drive that is not plugged in stops the cleanup.
+            </p>
+            {knownDrives.length === 0 ? (
+              <p className="warning">No backup drive known yet: back the card up first.</p>
+            ) : null}
+            <ul className="plain choices">
+              {knownDrives.map((path) => (
+                <li key={path}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={required.includes(path)}
+                      onChange={() => {
+                        setRequiredDrives(
+                          required.includes(path) ? required.filter((p) => p !== path) : [...required, path],
+                        )
+                        preview.clear()
+                      }}
+                    />{' '}
+                    <span className="path">{path}</span>
+                    {remembered?.destinations.includes(path) ? (
+                      <span className="muted"> (this card's backup drive)</span>
+                    ) : null}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        ) : byNights ? (
           <fieldset className="night-picks">
             <legend>Nights to free (photos per night)</legend>
             {(nights ?? []).filter((night) => night.count > 0).length === 0 ? (
@@ -132,11 +199,13 @@ export function CleanupScreen() {
             days on the card
           </label>
         )}
-        <p className="muted">
-          A photo is deleted only when one of these backups holds a copy verified by hash; everything else is
-          refused.
-        </p>
-        {(settings?.destinations ?? []).length === 0 ? (
+        {allVerified ? null : (
+          <p className="muted">
+            A photo is deleted only when one of these backups holds a copy verified by hash; everything else
+            is refused.
+          </p>
+        )}
+        {allVerified ? null : (settings?.destinations ?? []).length === 0 ? (
           <p className="warning">
             No backup drive known yet: back the card up first, or every photo will be refused.
           </p>
@@ -179,14 +248,18 @@ export function CleanupScreen() {
               <dd data-testid="plan-bytes">{formatBytes(plan.bytesToFree)}</dd>
             </div>
             <div>
-              <dt>Refused (no verified backup)</dt>
+              <dt>
+                {plan.allVerified ? 'Kept (not verified on every drive)' : 'Refused (no verified backup)'}
+              </dt>
               <dd data-testid="plan-refused-count">{plan.refused.length}</dd>
             </div>
           </dl>
           <p className="muted" data-testid="plan-candidates">
-            {byNights
-              ? `Photos of the nights of ${pickedNights.join(', ')} are candidates.`
-              : `Photos captured before ${plan.cutoff.replace('T', ' ')} are candidates.`}
+            {plan.allVerified
+              ? `Every photo of the card is a candidate; only those verified on all ${backups.length} drives go.`
+              : byNights
+                ? `Photos of the nights of ${pickedNights.join(', ')} are candidates.`
+                : `Photos captured before ${plan.cutoff.replace('T', ' ')} are candidates.`}
           </p>
           {plan.unavailableBackups.length > 0 ? (
             <p role="status" data-testid="plan-unavailable-backups">
@@ -195,15 +268,16 @@ export function CleanupScreen() {
           ) : null}
           {plan.refused.length > 0 ? (
             <>
-              <h3>Refused</h3>
+              <h3>{plan.allVerified ? 'Kept on the card' : 'Refused'}</h3>
               <VirtualList
                 items={plan.refused}
-                rowHeight={28}
+                // A reason per drive takes more than one line: shown whole rather than cut off.
+                rowHeight={plan.allVerified ? 64 : 28}
                 height={160}
                 label="Refused photos"
                 getKey={(failure) => failure.path}
                 renderRow={(failure) => (
-                  <span className="row-text">
+                  <span className={plan.allVerified ? 'row-text wrap' : 'row-text'}>
                     {failure.path} — {failure.reason}
                   </span>
                 )}
@@ -221,7 +295,10 @@ export function CleanupScreen() {
                 getKey={(photo) => photo.path}
                 renderRow={(photo) => (
                   <span className="row-text">
-                    {photo.path} ({formatBytes(photo.size)}) — backed up at {photo.backupAt}
+                    {photo.path} ({formatBytes(photo.size)}) —{' '}
+                    {photo.verifiedOn
+                      ? `verified on ${photo.verifiedOn.join(' and ')}`
+                      : `backed up at ${photo.backupAt}`}
                   </span>
                 )}
               />
@@ -250,7 +327,9 @@ export function CleanupScreen() {
           <p>
             Deleted {result.data.deleted} photos, freed {formatBytes(result.data.bytesFreed)}.{' '}
             {result.data.refused.length > 0
-              ? `${result.data.refused.length} refused (no verified backup). `
+              ? result.data.allVerified
+                ? `${result.data.refused.length} kept (not verified on every drive). `
+                : `${result.data.refused.length} refused (no verified backup). `
               : ''}
             {result.data.failed.length > 0 ? `${result.data.failed.length} failed.` : ''}
           </p>

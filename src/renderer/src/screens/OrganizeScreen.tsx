@@ -1,7 +1,8 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import { parentOf } from '../../../shared/paths.js'
 import {
+  type BackupResult,
   OrganizeResultSchema,
   type OrganizeBy,
   type OrganizeMove,
@@ -10,7 +11,9 @@ import {
 import { callCompanion } from '../bridge/companion.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
 import { ChosenSource } from '../components/ChosenSource.js'
+import { driveName, listNames } from '../driveNames.js'
 import { JobProgressPanel } from '../components/JobProgressPanel.js'
+import { useCardBackupStore } from '../stores/cardBackupStore.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { useSourcesStore } from '../stores/sourcesStore.js'
@@ -54,6 +57,28 @@ function MovesByFolder({ moves, undo }: { moves: readonly OrganizeMove[]; undo: 
   )
 }
 
+/** What applying the moves did on each drive: copies moved to the new layout, and anything copied or failed. */
+function AppliedToBackups({ backups }: { backups: BackupResult }) {
+  return (
+    <ul className="plain" aria-label="Moves applied to the backups">
+      {backups.destinations.map((destination) => (
+        <li key={destination.destination} data-testid="applied-to-backup">
+          <strong>{driveName(destination.destination)}</strong>:{' '}
+          {destination.error
+            ? `not updated: ${destination.error.message}`
+            : `${destination.moved} copies moved to the new layout, ${destination.copied} new files copied, ` +
+              `${destination.skipped} already in place${destination.failed.length > 0 ? `, ${destination.failed.length} failed` : ''}`}
+          {destination.failed.map((failure) => (
+            <p key={failure.path} className="error">
+              {failure.path}: {failure.reason}
+            </p>
+          ))}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 export function OrganizeScreen() {
   const source = useSourcesStore((state) => state.selected)
   const preferred = useSettingsStore((state) => state.settings?.preferences.organizeBy ?? 'night')
@@ -65,6 +90,15 @@ export function OrganizeScreen() {
   const preview = usePreview<OrganizeResult>()
   const by = chosenBy ?? preferred
   const plan = preview.value
+  // A card already backed up: its drives keep the old layout unless the moves are applied to them too.
+  const remembered = useCardBackupStore((state) => (state.source === source ? state.info : undefined))
+  const loadCardBackup = useCardBackupStore((state) => state.load)
+  const finished = job?.status === 'completed'
+  useEffect(() => {
+    if (source) void loadCardBackup(source)
+  }, [source, finished, loadCardBackup])
+  const backupDrives = remembered?.destinations ?? []
+  const [applyToBackups, setApplyToBackups] = useState(false)
 
   const runPreview = (undo: boolean) => {
     if (!source) return
@@ -73,7 +107,12 @@ export function OrganizeScreen() {
   }
   const confirm = async () => {
     if (!source) return
-    const failure = await startOrganize({ source, by, undo: isUndo })
+    const failure = await startOrganize({
+      source,
+      by,
+      undo: isUndo,
+      applyToBackups: applyToBackups ? backupDrives : [],
+    })
     setStartError(failure)
     if (!failure) preview.clear()
   }
@@ -130,6 +169,23 @@ export function OrganizeScreen() {
                 </p>
               ) : null}
               <MovesByFolder moves={plan.moves} undo={isUndo} />
+              {backupDrives.length > 0 ? (
+                <div className="warning" data-testid="organize-backed-up">
+                  <p>
+                    This card is backed up to {listNames(backupDrives.map(driveName))}; the backups will still
+                    hold the old folder layout.
+                  </p>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={applyToBackups}
+                      onChange={(event) => setApplyToBackups(event.target.checked)}
+                    />{' '}
+                    Also apply these moves to the backups (each drive&apos;s verified copies are checked and
+                    moved there; nothing is copied again). Every drive must be plugged in.
+                  </label>
+                </div>
+              ) : null}
               <div className="actions">
                 <button type="button" className="primary" disabled={isRunning} onClick={() => void confirm()}>
                   {isUndo ? 'Undo' : 'Move'} {plan.moves.length} files
@@ -156,6 +212,7 @@ export function OrganizeScreen() {
               {failure.path}: {failure.reason}
             </p>
           ))}
+          {result.data.backups ? <AppliedToBackups backups={result.data.backups} /> : null}
         </section>
       ) : null}
     </section>
