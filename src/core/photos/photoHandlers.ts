@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { assessThumbnails, type PhotoMarks } from '../../shared/photos.js'
 import type { CatalogPhoto } from '../../shared/storage.js'
+import type { CommandArgs } from '../../shared/contract.js'
 import type { CommandHandlers } from '../dispatch.js'
 import { CompanionError } from '../errors.js'
 import type { JobQueue } from '../jobs/index.js'
@@ -8,6 +9,7 @@ import type { StorageManager } from '../storage/storageManager.js'
 import { makeThumbnails, thumbnailOrder } from './makeThumbnails.js'
 import { photoCardOf } from './photoCard.js'
 import { photoDetailsOf } from './photoDetails.js'
+import { photoOriginalOf, readPhotoOriginal, type PhotoOriginalFile } from './photoOriginal.js'
 import { PhotoImages } from './photoImages.js'
 import { PhotoMarksStore } from './photoMarks.js'
 import { thumbnailCacheIn } from './thumbnailCache.js'
@@ -19,6 +21,8 @@ type PhotoCommand =
   | 'photos.preview'
   | 'photos.setMark'
   | 'photos.makeThumbnails'
+  | 'photos.original'
+  | 'photos.cacheUsage'
 
 export interface PhotoHandlersOptions {
   /** The app's data folder: thumbnails go to `thumbnails/`, marks to `photo-marks/`. */
@@ -31,8 +35,16 @@ export interface PhotoHandlersOptions {
 
 export const MARKS_FOLDER = 'photo-marks'
 
+export interface PhotoServices {
+  handlers: Pick<CommandHandlers, PhotoCommand>
+  /** The original of a photo, to be streamed (`serve`'s `GET /api/photos/original`); input as validated. */
+  openOriginal(args: CommandArgs<'photos.original'>): Promise<PhotoOriginalFile>
+  /** Evicts the least recently used images down to the cache's bound, after the bound was lowered. */
+  trimCache(): Promise<void>
+}
+
 /** The photos' part of the contract, wired to one thumbnail cache and one marks store. */
-export function createPhotoHandlers(options: PhotoHandlersOptions): Pick<CommandHandlers, PhotoCommand> {
+export function createPhotoHandlers(options: PhotoHandlersOptions): PhotoServices {
   const cache = thumbnailCacheIn(options.dataDir, options.maxCacheBytes)
   const images = new PhotoImages(cache)
   const marks = new PhotoMarksStore(path.join(options.dataDir, MARKS_FOLDER))
@@ -50,7 +62,13 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): Pick<Command
     return { contentType: 'image/jpeg' as const, etag: image.etag, base64: image.data.toString('base64') }
   }
 
-  return {
+  const openOriginal = async ({ source, path: photoPath }: CommandArgs<'photos.original'>) => {
+    const manager = await options.managerFor(source)
+    const { imageKey } = await cardOf(manager)
+    return photoOriginalOf(manager.source, imageKey, photoPath)
+  }
+
+  const handlers: PhotoServices['handlers'] = {
     'photos.night': async ({ source, night }) => {
       const { catalog, marksKey } = await cardOf(await options.managerFor(source))
       const photos = thumbnailOrder(catalog.photos, night)
@@ -68,6 +86,12 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): Pick<Command
     },
     'photos.thumbnail': ({ source, path: photoPath }) => imageOf(source, photoPath, 'thumbnail'),
     'photos.preview': ({ source, path: photoPath }) => imageOf(source, photoPath, 'preview'),
+    'photos.original': async (args) => {
+      const original = await openOriginal(args)
+      const data = await readPhotoOriginal(original)
+      return { contentType: original.contentType, etag: original.etag, base64: data.toString('base64') }
+    },
+    'photos.cacheUsage': async () => ({ ...(await cache.size()), maxBytes: options.maxCacheBytes() }),
     'photos.setMark': async ({ source, path: photoPath, mark }) => {
       const manager = await options.managerFor(source)
       await photoOf(manager, photoPath)
@@ -88,4 +112,5 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): Pick<Command
       )
     },
   }
+  return { handlers, openOriginal, trimCache: () => cache.trim() }
 }

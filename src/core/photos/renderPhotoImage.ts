@@ -2,6 +2,7 @@ import sharp from 'sharp'
 import type { PhotoImageKind } from '../../shared/photos.js'
 import { CompanionError } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
+import { readWholeFile } from '../sources/readSourceChunks.js'
 import { resolveInside } from '../storage/safety.js'
 import { embeddedPreviewOf, PREVIEW_HEAD_BYTES } from './embeddedPreview.js'
 
@@ -46,7 +47,7 @@ export async function renderPhotoImage(
   }
   // A card's photo is opened by path, so libvips reads it itself; a box's is pulled once into memory.
   const { localRoot } = source.features
-  const input = localRoot ? resolveInside(localRoot, file.path) : await readWhole(source, file.path)
+  const input = localRoot ? resolveInside(localRoot, file.path) : await readWholeFile(source, file.path)
   try {
     const data = await sharp(input, { failOn: 'truncated' })
       .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
@@ -69,10 +70,4 @@ async function fitPreview(preview: Buffer, edge: number): Promise<Buffer | undef
   } catch {
     return undefined
   }
-}
-
-async function readWhole(source: PhotoSource, path: string): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of source.createReadStream(path)) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
 }
