@@ -5,6 +5,7 @@ import type { CommandArgs } from '../../shared/contract.js'
 import type { CommandHandlers } from '../dispatch.js'
 import { CompanionError } from '../errors.js'
 import type { JobQueue } from '../jobs/index.js'
+import type { SourceFile } from '../sources/photoSource.js'
 import type { StorageManager } from '../storage/storageManager.js'
 import { makeThumbnails, thumbnailOrder } from './makeThumbnails.js'
 import { photoCardOf } from './photoCard.js'
@@ -50,6 +51,10 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): PhotoService
   const marks = new PhotoMarksStore(path.join(options.dataDir, MARKS_FOLDER))
 
   const cardOf = photoCardOf
+  // A box's photo that a backup of the same box is copying is read from the drive, not pulled again.
+  const sharedWith = (manager: StorageManager) => ({
+    copyOnDrive: (file: SourceFile) => manager.runningBackup.copyOf(file),
+  })
   const photoOf = async (manager: StorageManager, photoPath: string): Promise<CatalogPhoto> => {
     const photo = (await manager.getCatalog()).photos.find((candidate) => candidate.path === photoPath)
     if (!photo) throw new CompanionError('NOT_FOUND', `No photo ${photoPath} on this card`)
@@ -58,7 +63,7 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): PhotoService
   const imageOf = async (source: string, photoPath: string, kind: 'thumbnail' | 'preview') => {
     const manager = await options.managerFor(source)
     const { imageKey } = await cardOf(manager)
-    const image = await images.image(manager.source, imageKey, photoPath, kind)
+    const image = await images.image(manager.source, imageKey, photoPath, kind, sharedWith(manager))
     return { contentType: 'image/jpeg' as const, etag: image.etag, base64: image.data.toString('base64') }
   }
 
@@ -106,7 +111,11 @@ export function createPhotoHandlers(options: PhotoHandlersOptions): PhotoService
         async ({ signal, progress }) => {
           const { catalog, imageKey } = await cardOf(manager)
           const photos = thumbnailOrder(catalog.photos, night, allNights)
-          return makeThumbnails(manager.source, imageKey, photos, images, { signal, onProgress: progress })
+          return makeThumbnails(manager.source, imageKey, photos, images, {
+            signal,
+            onProgress: progress,
+            ...sharedWith(manager),
+          })
         },
         { kind: 'thumbnails', source, assess: assessThumbnails },
       )

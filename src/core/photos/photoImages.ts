@@ -3,7 +3,7 @@ import type { PhotoImageKind } from '../../shared/photos.js'
 import { SingleFlight } from '../cache/singleFlight.js'
 import { CompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
-import { renderPhotoImage, type RenderedImage } from './renderPhotoImage.js'
+import { renderPhotoImage, type RenderedImage, type RenderOptions } from './renderPhotoImage.js'
 import { imageKeyOf, type ThumbnailCache } from './thumbnailCache.js'
 
 export interface PhotoImage {
@@ -26,8 +26,15 @@ export class PhotoImages {
    * `card` names the card (its backup folder name and the source's id), so two cards mounted at the same
    * place never share thumbnails. Only photo files are served; a path outside the card is refused by the
    * source (PATH_OUTSIDE_SOURCE), a missing photo is NOT_FOUND, an undecodable one PHOTO_DAMAGED.
+   * `options.copyOnDrive` offers a running backup's verified copies of a box's photos.
    */
-  async image(source: PhotoSource, card: string, path: string, kind: PhotoImageKind): Promise<PhotoImage> {
+  async image(
+    source: PhotoSource,
+    card: string,
+    path: string,
+    kind: PhotoImageKind,
+    options: RenderOptions = {},
+  ): Promise<PhotoImage> {
     if (!isPhotoFile(path)) throw new CompanionError('NOT_FOUND', `${path} is not a photo`)
     const file = await source.stat(path)
     if (!file) throw new CompanionError('NOT_FOUND', `No photo ${path} on this card`)
@@ -35,7 +42,7 @@ export class PhotoImages {
     return this.flights.run(etag, async () => {
       const cached = await this.cache.get(etag)
       if (cached) return { data: cached, etag, origin: 'cache' as const }
-      const rendered = await renderPhotoImage(source, file, kind)
+      const rendered = await renderPhotoImage(source, file, kind, options)
       await this.cache.set(etag, rendered.data)
       return { data: rendered.data, etag, origin: rendered.origin }
     })

@@ -15,6 +15,7 @@ import {
 import { hashSourceFile } from './fileHash.js'
 import { decideBackup } from './incremental.js'
 import { resolveInside } from './safety.js'
+import type { BackupRun, RunningBackupCopies } from './runningBackupCopies.js'
 import { formerCopiesOf, relocateFormerCopies, type FormerCopies } from './relocateCopies.js'
 import { cancelled, copyToDestinations, unreadableFailure } from './verifiedCopy.js'
 
@@ -40,6 +41,8 @@ export interface BackupOptions {
   systemMountpoints?: readonly string[]
   /** false (`--no-wait`): fail at once when another backup is writing to the same drive. */
   waitForLock?: boolean
+  /** Offers each verified copy to the thumbnail maker, and copies first the photos it waits for. */
+  sharing?: RunningBackupCopies
 }
 
 /**
@@ -83,6 +86,7 @@ export async function backupFiles(
   })
   const failed: FileFailure[] = [...(options.unreadable ?? [])]
   const flagged: BackupResult['flagged'] = []
+  let run: BackupRun | undefined
 
   try {
     const plan = dropRefusedFiles(await planCopies(files, destinations, incremental))
@@ -96,6 +100,8 @@ export async function backupFiles(
     const formerCopies = new Map<Destination, FormerCopies>(
       destinations.map((destination) => [destination, formerCopiesOf(destination, cardPaths)]),
     )
+    // From here until the run ends, the thumbnail maker may wait for a photo's copy instead of pulling it.
+    run = options.sharing?.begin(plan.map((item) => item.file))
     const bytesTotal = plan.reduce((sum, item) => sum + item.file.size, 0)
     let bytesDone = 0
     let filesDone = 0
@@ -104,9 +110,20 @@ export async function backupFiles(
     report()
     const copyPlanned = async (item: PlannedCopy) => {
       const { file } = item
-      let targets = item.targets.filter((destination) => !destination.dead)
-      if (targets.length === 0) return
+      const targets = item.targets.filter((destination) => !destination.dead)
+      if (targets.length === 0) return run?.settled(file.path, undefined)
       report(file.path)
+      let verifiedCopy: string | undefined
+      try {
+        verifiedCopy = await copyOne(item, targets)
+      } finally {
+        run?.settled(file.path, verifiedCopy)
+      }
+    }
+    /** Copies one file to its drives; the path of a verified copy on one of them, if one was made. */
+    const copyOne = async (item: PlannedCopy, live: Destination[]): Promise<string | undefined> => {
+      const { file } = item
+      let targets = live
       let hash: Promise<string> | undefined
       const sourceHash = () => (hash ??= hashSourceFile(source, file.path, signal))
       try {
@@ -118,8 +135,9 @@ export async function backupFiles(
         if (isSourceGone(error)) throw error
         failed.push(unreadableFailure(file.path, error))
         filesDone++
-        return
+        return undefined
       }
+      let verifiedCopy: string | undefined
       if (targets.length > 0) {
         const outcome = await copyToDestinations(source, file, targets, {
           verify,
@@ -130,19 +148,40 @@ export async function backupFiles(
           },
         })
         if (!('flags' in outcome)) failed.push(outcome)
-        else if (outcome.flags.length > 0) flagged.push({ path: file.path, flags: outcome.flags })
+        else {
+          if (outcome.flags.length > 0) flagged.push({ path: file.path, flags: outcome.flags })
+          verifiedCopy = outcome.verifiedCopy
+        }
       } else {
         // Nothing to write: the file is done all the same, and the bar must say so.
         bytesDone += file.size
       }
       filesDone++
+      return verifiedCopy
     }
     // Workers rather than p-map: the manifests are closed only after every copy in flight has settled.
+    // In plan order, except that a photo the thumbnail maker waits for is taken next.
     let next = 0
+    const started = new Set<number>()
+    const indexOf = new Map(plan.map((item, index) => [item.file.path, index]))
+    const isStarted = (path: string) => started.has(indexOf.get(path) ?? -1)
+    const takeNext = (): PlannedCopy | undefined => {
+      const wanted = run?.nextWanted(isStarted)
+      let index = wanted === undefined ? undefined : indexOf.get(wanted)
+      if (index === undefined) {
+        while (started.has(next)) next++
+        if (next >= plan.length) return undefined
+        index = next++
+      }
+      started.add(index)
+      return plan[index]
+    }
     const worker = async () => {
-      while (next < plan.length) {
+      for (;;) {
         if (signal?.aborted) throw cancelled()
-        await copyPlanned(plan[next++] as PlannedCopy)
+        const item = takeNext()
+        if (!item) return
+        await copyPlanned(item)
       }
     }
     const workers = Array.from({ length: Math.min(FILES_IN_FLIGHT, plan.length) }, worker)
@@ -153,6 +192,7 @@ export async function backupFiles(
     if (signal?.aborted) throw cancelled()
     report()
   } finally {
+    run?.end()
     await closeDestinations(destinations)
   }
 
