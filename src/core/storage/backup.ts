@@ -100,8 +100,9 @@ export async function backupFiles(
     const formerCopies = new Map<Destination, FormerCopies>(
       destinations.map((destination) => [destination, formerCopiesOf(destination, cardPaths)]),
     )
-    // From here until the run ends, the thumbnail maker may wait for a photo's copy instead of pulling it.
-    run = options.sharing?.begin(plan.map((item) => item.file))
+    // From here until the run ends, the thumbnail maker may wait for a photo's copy instead of pulling it;
+    // only a verified copy is offered, so a run without verification offers none.
+    run = verify ? options.sharing?.begin(plan.map((item) => item.file)) : undefined
     const bytesTotal = plan.reduce((sum, item) => sum + item.file.size, 0)
     let bytesDone = 0
     let filesDone = 0
