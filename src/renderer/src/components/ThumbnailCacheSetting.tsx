@@ -2,12 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react'
 import type { CompanionErrorData } from '../../../shared/errors.js'
 import type { ThumbnailCacheUsage } from '../../../shared/photos.js'
 import { callCompanion } from '../bridge/companion.js'
-import { formatBytes } from '../format.js'
 import { useSettingsStore } from '../stores/settingsStore.js'
 import { ErrorMessage } from './ErrorMessage.js'
 
 /** The settings' floor for the bound (`thumbnailCacheMb`): below it a night's thumbnails would not stay. */
 const MIN_MB = 16
+/** The bound is set in units of 2^20 bytes; the space used is said in the same unit, so the two compare. */
+const MIB = 1024 * 1024
+const inMib = (bytes: number) => `${(bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0)} MiB`
 
 /**
  * The thumbnail cache's bound, beside the space it uses now. Saving a lower bound evicts the least recently
@@ -36,7 +38,7 @@ export function ThumbnailCacheSetting() {
     event.preventDefault()
     const megabytes = Number(value)
     if (!Number.isInteger(megabytes) || megabytes < MIN_MB)
-      return setError({ message: `The cache needs a whole number of at least ${MIN_MB} MB` })
+      return setError({ message: `The cache needs a whole number of at least ${MIN_MB} MiB` })
     setSaving(true)
     const failure = await update({ preferences: { thumbnailCacheMb: megabytes } })
     setSaving(false)
@@ -56,12 +58,12 @@ export function ThumbnailCacheSetting() {
       <summary>Thumbnail cache</summary>
       <p data-testid="thumbnail-cache-usage">
         {usage
-          ? `${formatBytes(usage.bytes)} used by ${usage.images} images, of at most ${formatBytes(usage.maxBytes)}`
+          ? `${inMib(usage.bytes)} used by ${usage.images} images, of at most ${inMib(usage.maxBytes)}`
           : 'Reading…'}
       </p>
       <form onSubmit={(event) => void save(event)}>
         <label>
-          Keep at most (MB){' '}
+          Keep at most (MiB){' '}
           <input
             type="number"
             min={MIN_MB}
