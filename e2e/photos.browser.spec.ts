@@ -1,5 +1,9 @@
+import fsp from 'node:fs/promises'
+import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { cardPath, serveUrl } from './e2eEnvironment.js'
+import sharp from 'sharp'
+import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
+import { cardPath, e2eRoot, serveUrl } from './e2eEnvironment.js'
 import { openApp, openScreen, saveScreen, useSource } from './screens.js'
 
 /** Thumbnails that arrived and were decoded by the browser, not just `<img>` elements waiting. */
@@ -8,11 +12,41 @@ const paintedThumbnails = (page: Page) =>
     .locator('img.thumb')
     .evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length)
 
-async function openPhotos(page: Page): Promise<void> {
+async function openPhotos(page: Page, card = cardPath('dashboard')): Promise<void> {
   await openApp(page, serveUrl())
-  await useSource(page, cardPath('dashboard'))
+  if (card !== cardPath('dashboard')) {
+    await openScreen(page, 'Sources')
+    await page.getByLabel('Add a folder').fill(card)
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+  }
+  await useSource(page, card)
   await openScreen(page, 'Photos')
 }
+
+// The Raspberry Pi HQ camera's full frame: wider than the large view's 1920 px rendition.
+const CAMERA_WIDTH = 4056
+const CAMERA_HEIGHT = 3040
+
+/** A card with one camera-sized photo, the night's first, before two small ones. */
+async function zoomCard(): Promise<string> {
+  const card = path.join(e2eRoot(), 'ZOOM_CARD')
+  await writeCardFixture(card, { nights: 1, perNight: 2, photoKb: 20, odd: false, startNight: '2024-09-01' })
+  await sharp({
+    create: {
+      width: CAMERA_WIDTH,
+      height: CAMERA_HEIGHT,
+      channels: 3,
+      background: { r: 60, g: 80, b: 40 },
+      noise: { type: 'gaussian', mean: 90, sigma: 30 },
+    },
+  })
+    .jpeg({ quality: 80 })
+    .toFile(path.join(card, 'photos', '2024-09-01', 'adeptTurca_2024_09_01__19_00_00.jpg'))
+  return card
+}
+
+const naturalWidth = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((image) => (image as HTMLImageElement).naturalWidth)
 
 test("the Photos screen shows a night's thumbnails, groups HDR series, flags damaged photos and marks an empty night", async ({
   page,
@@ -113,4 +147,92 @@ test('a night opened on the Dashboard is the one the Photos screen shows', async
   await page.getByRole('heading', { level: 1, name: 'Photos' }).waitFor()
   await expect(page.getByRole('combobox', { name: 'Night' })).toHaveValue('2024-09-04')
   await expect.poll(() => paintedThumbnails(page)).toBeGreaterThan(0)
+})
+
+test('the large view zooms to the 100 % original (fetched only then), pans it, and fits it again', async ({
+  page,
+}, testInfo) => {
+  const originals: string[] = []
+  page.on('request', (request) => {
+    if (request.url().includes('/api/photos/original')) originals.push(request.url())
+  })
+  await openPhotos(page, await zoomCard())
+  await page
+    .getByRole('button', { name: /^Open / })
+    .first()
+    .click()
+  const view = page.getByRole('dialog')
+  await expect(view.getByRole('heading', { level: 2 })).toHaveText('adeptTurca_2024_09_01__19_00_00.jpg')
+  await expect(view.locator('img.preview')).toHaveJSProperty('complete', true)
+  // Fitted: the screen-sized rendition, and no original asked for yet.
+  expect(await naturalWidth(page, '.photo-view img.preview')).toBe(1920)
+  expect(originals).toEqual([])
+
+  const zoomButton = view.getByRole('button', { name: '100 %' })
+  await zoomButton.click()
+  await expect(zoomButton).toHaveAttribute('aria-pressed', 'true')
+  const original = view.locator('img.original')
+  await expect(original).toHaveJSProperty('complete', true)
+  expect(await naturalWidth(page, '.photo-view img.original')).toBe(CAMERA_WIDTH)
+  expect(originals).toHaveLength(1)
+  await saveScreen(page, testInfo, 'photos-zoom-100')
+
+  // Dragging pans the photo; the arrow keys scroll it, they do not move to another photo.
+  const zoom = view.locator('.photo-zoom')
+  const scrolled = () => zoom.evaluate((element) => [element.scrollLeft, element.scrollTop])
+  const [left, top] = await scrolled()
+  const box = (await zoom.boundingBox()) as { x: number; y: number; width: number; height: number }
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 - 150, box.y + box.height / 2 - 100, { steps: 5 })
+  await page.mouse.up()
+  await expect.poll(scrolled).toEqual([(left as number) + 150, (top as number) + 100])
+  await expect(zoom).toBeVisible()
+  await page.keyboard.press('ArrowRight')
+  await expect(page.getByTestId('photo-position')).toHaveText(/^1 of /)
+
+  // Escape fits it again (the view stays open); Z zooms and fits from the keyboard; a click fits too.
+  await page.keyboard.press('Escape')
+  await expect(original).toBeHidden()
+  await expect(view.locator('img.preview')).toBeVisible()
+  await page.keyboard.press('z')
+  await expect(original).toBeVisible()
+  await page.keyboard.press('z')
+  await expect(original).toBeHidden()
+  await view.locator('img.preview').click({ position: { x: 20, y: 20 } })
+  await expect(original).toHaveJSProperty('complete', true)
+  // Clicked near the top left corner: the zoom opens there.
+  expect(await scrolled()).toEqual([0, 0])
+  await zoom.click()
+  await expect(original).toBeHidden()
+  await page.keyboard.press('Escape')
+  await expect(view).toBeHidden()
+})
+
+test('"Prepare all thumbnails" makes the whole card\'s as a job with its progress panel', async ({
+  page,
+}, testInfo) => {
+  const card = path.join(e2eRoot(), 'PREPARE_CARD')
+  await writeCardFixture(card, { nights: 3, perNight: 12, photoKb: 30, odd: false, startNight: '2024-09-01' })
+  const photos = (await fsp.readdir(card, { recursive: true })).filter((name) => name.endsWith('.jpg'))
+  await openPhotos(page, card)
+  await page.getByRole('button', { name: 'Prepare all thumbnails' }).click()
+  const panel = page.getByRole('region', { name: 'Thumbnails progress' })
+  await expect(panel).toBeVisible()
+  await expect(panel.getByTestId('job-status')).toHaveText('Done')
+  await expect(panel).toContainText(`${photos.length} of ${photos.length}`)
+  await expect(page.getByRole('button', { name: 'Prepare all thumbnails' })).toBeEnabled()
+  await saveScreen(page, testInfo, 'photos-prepare-all')
+
+  // The cache's section says what the thumbnails take, and its bound can be changed there.
+  await page.getByText('Thumbnail cache').click()
+  const usage = page.getByTestId('thumbnail-cache-usage')
+  await expect(usage).toContainText(/used by \d+ images, of at most 2048 MiB/)
+  await page.getByLabel('Keep at most (MiB)').fill('512')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(usage).toContainText('of at most 512 MiB')
+  await saveScreen(page, testInfo, 'photos-cache-setting')
+  await page.getByLabel('Keep at most (MiB)').fill('2048')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await expect(usage).toContainText('of at most 2048 MiB')
 })

@@ -5,7 +5,7 @@ import type { Cache, CacheLogger } from './cache/index.js'
 import { getCache } from './cache/index.js'
 import type { CommandHandlers } from './dispatch.js'
 import { JobQueue } from './jobs/index.js'
-import { createPhotoHandlers } from './photos/photoHandlers.js'
+import { createPhotoHandlers, type PhotoServices } from './photos/photoHandlers.js'
 import { SettingsStore } from './settings/settingsStore.js'
 import { cardBackupOf, rememberBackup, setAutoBackup } from './settings/cardBackups.js'
 import { boxIdOf } from '../shared/boxes.js'
@@ -44,6 +44,8 @@ export interface CompanionOptions {
 
 export interface Companion {
   handlers: CommandHandlers
+  /** A photo's original to stream (`serve`'s `GET /api/photos/original`); its input validated by the caller. */
+  openPhotoOriginal: PhotoServices['openOriginal']
   jobs: JobQueue
   settings: SettingsStore
   subscribe(listener: (event: ContractEvent) => void): () => void
@@ -138,6 +140,13 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       logger: options.logger,
     }),
   )
+
+  const photos = createPhotoHandlers({
+    dataDir: options.dataDir,
+    maxCacheBytes: () => settings.get().preferences.thumbnailCacheMb * 1024 * 1024,
+    managerFor,
+    jobs,
+  })
 
   const handlers: CommandHandlers = {
     'jobs.list': async () => jobs.listJobs(),
@@ -246,20 +255,21 @@ export async function createCompanion(options: CompanionOptions): Promise<Compan
       return { hasSecret: secret !== null, persisted: secret !== null && secrets.persistent }
     },
     'settings.get': async () => settings.get(),
-    'settings.update': async (patch) => settings.update(patch),
+    'settings.update': async (patch) => {
+      const updated = await settings.update(patch)
+      // A lowered bound frees the space now, not at the next thumbnail made.
+      if (patch.preferences?.thumbnailCacheMb !== undefined) await photos.trimCache()
+      return updated
+    },
     'app.info': async () => ({ startupSources: [...(options.startupSources ?? [])] }),
     ...desktopOnlyHandlers,
     ...createVerifyExportHandlers({ dataDir: options.dataDir, jobs, managerFor }),
-    ...createPhotoHandlers({
-      dataDir: options.dataDir,
-      maxCacheBytes: () => settings.get().preferences.thumbnailCacheMb * 1024 * 1024,
-      managerFor,
-      jobs,
-    }),
+    ...photos.handlers,
   }
 
   return {
     handlers,
+    openPhotoOriginal: photos.openOriginal,
     jobs,
     settings,
     subscribe: (listener) => {

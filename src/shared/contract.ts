@@ -14,7 +14,9 @@ import {
   PhotoImageSchema,
   PhotoMarkSchema,
   PhotoMarksSchema,
+  PhotoOriginalSchema,
   PhotoPathSchema,
+  ThumbnailCacheUsageSchema,
 } from './photos.js'
 import { SettingsPatchSchema, SettingsSchema } from './settings.js'
 import { isSftpRef } from './sftpRef.js'
@@ -145,8 +147,21 @@ export const commands = {
   'photos.details': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoDetailsSchema),
   /** A 320 px thumbnail (the embedded EXIF preview when there is one), from the disk cache or made once. */
   'photos.thumbnail': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoImageSchema),
-  /** A screen-sized rendition (1920 px long edge) for the large view; the original is never sent whole. */
+  /** A screen-sized rendition (1920 px long edge) for the large view's fitted photo. */
   'photos.preview': command(z.object({ source: SourceRefSchema, path: PhotoPathSchema }), PhotoImageSchema),
+  /**
+   * The full-resolution original (JPEG or PNG) for the large view's 100 % zoom, asked only when the user
+   * zooms. In a browser `serve` streams it from `GET /api/photos/original` instead of this base64 answer.
+   */
+  'photos.original': command(
+    z.object({ source: SourceRefSchema, path: PhotoPathSchema }),
+    PhotoOriginalSchema,
+  ),
+  /**
+   * Space the thumbnail cache uses now and its bound. The bound is the `thumbnailCacheMb` preference, set
+   * with `settings.update`; lowering it evicts the least recently used images at once.
+   */
+  'photos.cacheUsage': command(z.object({}), ThumbnailCacheUsageSchema),
   /** Stars or rejects a photo (null clears it): kept per card in the app's data, never on the card. */
   'photos.setMark': command(
     z.object({ source: SourceRefSchema, path: PhotoPathSchema, mark: PhotoMarkSchema.nullable() }),

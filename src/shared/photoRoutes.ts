@@ -8,3 +8,6 @@ export const PHOTO_IMAGE_PATHS: Record<PhotoImageKind, string> = {
   thumbnail: '/api/photos/thumbnail',
   preview: '/api/photos/preview',
 }
+
+/** The full-resolution original, streamed, for the large view's 100 % zoom (fetched only then). */
+export const PHOTO_ORIGINAL_PATH = '/api/photos/original'

@@ -64,6 +64,37 @@ export const PhotoImageSchema = z.object({
 })
 export type PhotoImage = z.infer<typeof PhotoImageSchema>
 
+/** What a browser can show of an original: a DNG (raw) has only its thumbnail and preview. */
+export const PhotoOriginalTypeSchema = z.enum(['image/jpeg', 'image/png'])
+export type PhotoOriginalType = z.infer<typeof PhotoOriginalTypeSchema>
+
+/** The content type of an original a browser can show at 100 %, by its name; undefined for a raw photo. */
+export function originalTypeOf(path: string): PhotoOriginalType | undefined {
+  const extension = path.slice(path.lastIndexOf('.') + 1).toLowerCase()
+  if (extension === 'jpg' || extension === 'jpeg') return 'image/jpeg'
+  if (extension === 'png') return 'image/png'
+  return undefined
+}
+
+/**
+ * The full-resolution original, for the large view's 100 % zoom, as the contract carries it (Electron's
+ * IPC); `serve` streams the same bytes from `GET /api/photos/original` instead.
+ */
+export const PhotoOriginalSchema = z.object({
+  contentType: PhotoOriginalTypeSchema,
+  etag: z.string(),
+  base64: z.string(),
+})
+export type PhotoOriginal = z.infer<typeof PhotoOriginalSchema>
+
+/** What the thumbnail cache holds now, beside its bound (the `thumbnailCacheMb` preference). */
+export const ThumbnailCacheUsageSchema = z.object({
+  bytes: z.number().int().nonnegative(),
+  images: z.number().int().nonnegative(),
+  maxBytes: z.number().int().nonnegative(),
+})
+export type ThumbnailCacheUsage = z.infer<typeof ThumbnailCacheUsageSchema>
+
 export const ThumbnailsResultSchema = z.object({
   photos: z.number().int().nonnegative(),
   /** Made now from the photo's embedded EXIF preview (only its first bytes read). */

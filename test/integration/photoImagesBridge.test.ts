@@ -7,7 +7,11 @@ import { createCompanion, type Companion } from '../../src/core/companion.js'
 import { dispatchCommand } from '../../src/core/dispatch.js'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import { connectCompanion } from '../../src/renderer/src/bridge/companion.js'
-import { configurePhotoImages, photoImageUrl } from '../../src/renderer/src/bridge/photoImages.js'
+import {
+  configurePhotoImages,
+  photoImageUrl,
+  photoOriginalUrl,
+} from '../../src/renderer/src/bridge/photoImages.js'
 import type { CompanionBridge } from '../../src/shared/bridge.js'
 import type { NightPhotos } from '../../src/shared/photos.js'
 
@@ -61,6 +65,30 @@ describe("the renderer's photo images", () => {
     expect(image).toEqual({
       ok: true,
       url: '/api/photos/preview?source=%2Fmedia%2FCARD&path=photos%2Fa+b.jpg&token=abc',
+    })
+  })
+
+  it("bring the 100 % original through the contract in the desktop app: the card's own bytes", async () => {
+    configurePhotoImages({ kind: 'contract' })
+    const outcome = await dispatchCommand(companion.handlers, 'photos.night', {
+      source: card,
+      night: '2024-09-01',
+    })
+    const night = (outcome.ok ? outcome.value : undefined) as NightPhotos
+    const photo = night.photos.find((candidate) => candidate.flags.length === 0)
+    const original = await photoOriginalUrl(card, photo?.path as string)
+    const url = original.ok ? original.url : ''
+    expect(url.startsWith('data:image/jpeg;base64,')).toBe(true)
+    const onCard = await fsp.readFile(path.join(card, photo?.path as string))
+    expect(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').equals(onCard)).toBe(true)
+    expect(await photoOriginalUrl(card, '../outside.jpg')).toMatchObject({
+      ok: false,
+      code: 'PATH_OUTSIDE_SOURCE',
+    })
+    configurePhotoImages({ kind: 'http', token: 'abc' })
+    expect(await photoOriginalUrl('/media/CARD', 'photos/a.jpg')).toEqual({
+      ok: true,
+      url: '/api/photos/original?source=%2Fmedia%2FCARD&path=photos%2Fa.jpg&token=abc',
     })
   })
 })

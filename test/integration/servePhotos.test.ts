@@ -7,7 +7,13 @@ import { createServeServer, type ServeServer } from '../../src/cli/serve/httpSer
 import { createCompanion, type Companion } from '../../src/core/companion.js'
 import { writeCardFixture } from '../../src/core/fixtures/cardFixture.js'
 import type { JobSnapshot } from '../../src/shared/jobs.js'
-import type { NightPhotos, PhotoDetails, ThumbnailsResult } from '../../src/shared/photos.js'
+import type {
+  NightPhotos,
+  PhotoDetails,
+  ThumbnailCacheUsage,
+  ThumbnailsResult,
+} from '../../src/shared/photos.js'
+import type { Settings } from '../../src/shared/settings.js'
 import { filesUnder } from '../support/filesUnder.js'
 
 const TOKEN = 'test-token-photos-0123456789'
@@ -25,6 +31,7 @@ async function start(): Promise<void> {
   companion = await createCompanion({ dataDir })
   serve = createServeServer({
     handlers: companion.handlers,
+    openPhotoOriginal: companion.openPhotoOriginal,
     subscribe: companion.subscribe,
     settings: () => companion.settings.get(),
     token: TOKEN,
@@ -74,7 +81,11 @@ const command = async <T>(name: string, input: unknown): Promise<T> => {
   expect(body.ok, JSON.stringify(body.error)).toBe(true)
   return body.value
 }
-const image = (kind: 'thumbnail' | 'preview', photo: string, headers: Record<string, string> = bearer) =>
+const image = (
+  kind: 'thumbnail' | 'preview' | 'original',
+  photo: string,
+  headers: Record<string, string> = bearer,
+) =>
   fetch(`${base}/api/photos/${kind}?source=${encodeURIComponent(card)}&path=${encodeURIComponent(photo)}`, {
     headers,
   })
@@ -165,5 +176,71 @@ describe('photos over serve', () => {
     expect(finished.outcome).toBe('success')
     expect(result.fromPreview + result.decoded + result.cached).toBe(result.photos)
     expect(finished.progress.filesDone).toBe(result.photos)
+  })
+
+  it("streams the original for the 100 % zoom: the card's own bytes, with an ETag and private caching", async () => {
+    const [photo] = (await nightPhotos()).photos.filter((p) => p.flags.length === 0)
+    const onCard = await fsp.readFile(path.join(card, photo?.path as string))
+    const first = await image('original', photo?.path as string)
+    expect(first.status).toBe(200)
+    expect(first.headers.get('content-type')).toBe('image/jpeg')
+    expect(first.headers.get('content-length')).toBe(String(onCard.length))
+    expect(first.headers.get('cache-control')).toContain('private')
+    expect(Buffer.from(await first.arrayBuffer()).equals(onCard)).toBe(true)
+    const etag = first.headers.get('etag') as string
+    expect(etag).toMatch(/^".+"$/)
+    expect(
+      (await image('original', photo?.path as string, { ...bearer, 'If-None-Match': etag })).status,
+    ).toBe(304)
+    const url = `${base}/api/photos/original?path=${encodeURIComponent(photo?.path as string)}&token=${TOKEN}`
+    expect((await fetch(url)).status).toBe(200)
+    expect((await image('original', photo?.path as string, {})).status).toBe(401)
+  })
+
+  it('refuses an original outside the card (404), an empty one (422) and a request without a path (400)', async () => {
+    const empty = (await nightPhotos()).photos.find((photo) => photo.flags.includes('empty'))
+    const damaged = await image('original', empty?.path as string)
+    expect(damaged.status).toBe(422)
+    expect(((await damaged.json()) as { error: { code: string } }).error.code).toBe('PHOTO_DAMAGED')
+    expect((await image('original', '../../etc/passwd.jpg')).status).toBe(404)
+    expect((await image('original', '/etc/hostname.jpg')).status).toBe(404)
+    expect((await image('original', 'camera_settings.csv')).status).toBe(404)
+    expect((await image('original', 'photos/not-there.jpg')).status).toBe(404)
+    expect((await image('original', '')).status).toBe(400)
+  })
+
+  it('shows the space the thumbnail cache uses, and lowering its bound evicts the least recently used at once', async () => {
+    await command<Settings>('settings.update', { preferences: { daysToKeep: 7 } })
+    // 40 old images of 1 MiB, as a season of previews leaves them, and one thumbnail used just now.
+    await stop()
+    const old = Date.now() / 1000 - 86_400
+    const fakeKeys = Array.from({ length: 40 }, (_, index) => `ff${String(index).padStart(38, '0')}`)
+    await fsp.mkdir(path.join(dataDir, 'thumbnails', 'ff'), { recursive: true })
+    for (const [index, key] of fakeKeys.entries()) {
+      const file = path.join(dataDir, 'thumbnails', 'ff', `${key}.jpg`)
+      await fsp.writeFile(file, Buffer.alloc(1024 * 1024))
+      await fsp.utimes(file, old + index, old + index)
+    }
+    await start()
+    const [photo] = (await nightPhotos()).photos.filter((p) => p.flags.length === 0)
+    const recent = (await image('thumbnail', photo?.path as string)).headers.get('etag')?.replaceAll('"', '')
+    const before = await command<ThumbnailCacheUsage>('photos.cacheUsage', {})
+    expect(before.bytes).toBeGreaterThan(40 * 1024 * 1024)
+    expect(before.maxBytes).toBe(2048 * 1024 * 1024)
+
+    const settings = await command<Settings>('settings.update', { preferences: { thumbnailCacheMb: 16 } })
+    // The patch named one preference: the others stay as they were.
+    expect(settings.preferences).toMatchObject({ thumbnailCacheMb: 16, daysToKeep: 7 })
+    const after = await command<ThumbnailCacheUsage>('photos.cacheUsage', {})
+    expect(after.maxBytes).toBe(16 * 1024 * 1024)
+    expect(after.bytes).toBeLessThanOrEqual(16 * 1024 * 1024)
+    const kept = new Set(
+      (await filesUnder(path.join(dataDir, 'thumbnails'))).map((file) => path.basename(file, '.jpg')),
+    )
+    expect(kept.has(recent as string)).toBe(true)
+    expect(kept.has(fakeKeys[0] as string)).toBe(false)
+    expect(kept.has(fakeKeys[39] as string)).toBe(true)
+    const onDisk = JSON.parse(await fsp.readFile(path.join(dataDir, 'settings.json'), 'utf8')) as Settings
+    expect(onDisk.preferences).toMatchObject({ thumbnailCacheMb: 16, daysToKeep: 7 })
   })
 })

@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +11,8 @@ import { LocalSource } from '../../src/core/sources/localSource.js'
 import { openSource } from '../../src/core/sources/openSource.js'
 import type { PhotoSource } from '../../src/core/sources/photoSource.js'
 import { buildCatalog } from '../../src/core/storage/catalog.js'
+import { StorageManager } from '../../src/core/storage/storageManager.js'
+import type { ThumbnailsResult } from '../../src/shared/photos.js'
 import { recordingSource } from '../support/recordingSource.js'
 import { startSshServer, type SshServer } from '../support/sshServer.js'
 
@@ -81,5 +84,40 @@ describe('thumbnails of a box over SFTP', () => {
     expect(again).toMatchObject({ cached: photos.length, fromPreview: 0, decoded: 0 })
     // Served from the cache: not one byte of a photo read from the box.
     expect(reads).toEqual([])
+  })
+
+  it('pulls each photo from the box once while its backup runs: a thumbnail reads the verified copy on the drive', async () => {
+    const { source, bytesRead } = recordingSource(box)
+    const manager = new StorageManager(source)
+    const drive = path.join(server.dir, 'drive-shared')
+    await fsp.mkdir(drive)
+    const photos = thumbnailOrder((await buildCatalog(box)).photos)
+    const images = imagesIn('cache-shared')
+    const fromDrive: string[] = []
+    let thumbnails: Promise<ThumbnailsResult> | undefined
+    const backup = await manager.backupPhotos(drive, {
+      // Once the backup has planned, the thumbnail job starts, as the Photos screen would meanwhile.
+      onProgress: (progress) => {
+        if (thumbnails || progress.filesTotal === undefined) return
+        thumbnails = makeThumbnails(source, 'box', photos, images, {
+          copyOnDrive: async (file) => {
+            const copy = await manager.runningBackup.copyOf(file)
+            if (copy) fromDrive.push(file.path)
+            return copy
+          },
+        })
+      },
+    })
+    const made = (await thumbnails) as ThumbnailsResult
+    expect(backup.failed).toEqual([])
+    expect(made.failed).toEqual([])
+    expect(made.decoded).toBeGreaterThan(0)
+    // Every photo without an embedded preview was decoded from its verified copy on the drive.
+    expect(fromDrive).toHaveLength(made.decoded)
+    for (const photo of photos) {
+      // The backup's one read, plus at most the head a thumbnail reads for the embedded preview.
+      expect(bytesRead.get(photo.path)).toBeGreaterThanOrEqual(photo.size)
+      expect(bytesRead.get(photo.path)).toBeLessThanOrEqual(photo.size + PREVIEW_HEAD_BYTES)
+    }
   })
 })

@@ -23,6 +23,7 @@ export async function startInProcessServe(options: {
   const companion = await createCompanion({ dataDir: options.dataDir })
   const serve = createServeServer({
     handlers: companion.handlers,
+    openPhotoOriginal: companion.openPhotoOriginal,
     subscribe: companion.subscribe,
     settings: () => companion.settings.get(),
     token: options.token,

@@ -95,6 +95,7 @@ export function registerServe(program: Command): void {
       })
       const serve = createServeServer({
         handlers: companion.handlers,
+        openPhotoOriginal: companion.openPhotoOriginal,
         subscribe: companion.subscribe,
         settings: () => companion.settings.get(),
         token,

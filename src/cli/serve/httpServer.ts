@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { ContractEvent } from '../../shared/bridge.js'
 import { HTTP_COMMAND_PREFIX, HTTP_EVENTS_PATH, TOKEN_QUERY_PARAMETER } from '../../shared/httpApi.js'
 import type { Settings } from '../../shared/settings.js'
+import type { Companion } from '../../core/companion.js'
 import { dispatchCommand, toErrorData, type CommandHandlers } from '../../core/dispatch.js'
 import { isAccessToken, tokenCookieName, tokenOfRequest, type TokenPlaces } from './accessToken.js'
 import { openEventStream } from './eventStream.js'
@@ -27,6 +28,8 @@ export interface ServeServerOptions {
   /** The built renderer (`out/renderer`); without it only the API is served. */
   rendererDir: string | undefined
   defaultSource: string | undefined
+  /** Streams a photo's original for `GET /api/photos/original`; without it that route is absent. */
+  openPhotoOriginal?: Companion['openPhotoOriginal']
 }
 
 export interface ServeServer {
@@ -86,7 +89,10 @@ export function createServeServer(options: ServeServerOptions): ServeServer {
       return sendJson(response, outcome.ok ? 200 : httpStatusOf(outcome.error.code), outcome)
     }
     if (isApi) {
-      const photoRoute = photoRouteOf(method, url.pathname, seedContext)
+      const photoRoute = photoRouteOf(method, url.pathname, {
+        ...seedContext,
+        openPhotoOriginal: options.openPhotoOriginal,
+      })
       if (photoRoute) return photoRoute(request, response, url)
       const seedRoute = seedRouteOf(method, url.pathname, seedContext)
       if (seedRoute) return seedRoute(request, response, url)

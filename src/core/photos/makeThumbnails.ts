@@ -4,6 +4,7 @@ import type { CatalogPhoto } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode, isCompanionError, isSourceGone } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
 import type { PhotoImages } from './photoImages.js'
+import type { RenderOptions } from './renderPhotoImage.js'
 
 /**
  * Photos made at once: sharp decodes on libuv's threads, so a few in flight keep both cores busy without
@@ -11,7 +12,7 @@ import type { PhotoImages } from './photoImages.js'
  */
 const IN_FLIGHT = 3
 
-export interface MakeThumbnailsOptions {
+export interface MakeThumbnailsOptions extends RenderOptions {
   signal?: AbortSignal
   onProgress?: (progress: JobProgressUpdate) => void
 }
@@ -57,7 +58,9 @@ export async function makeThumbnails(
       const photo = photos[next] as CatalogPhoto
       next += 1
       try {
-        const image = await images.image(source, card, photo.path, 'thumbnail')
+        const image = await images.image(source, card, photo.path, 'thumbnail', {
+          copyOnDrive: options.copyOnDrive,
+        })
         if (image.origin === 'cache') result.cached += 1
         else if (image.origin === 'embedded') result.fromPreview += 1
         else result.decoded += 1

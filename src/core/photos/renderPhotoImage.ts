@@ -2,6 +2,7 @@ import sharp from 'sharp'
 import type { PhotoImageKind } from '../../shared/photos.js'
 import { CompanionError } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
+import { readWholeFile } from '../sources/readSourceChunks.js'
 import { resolveInside } from '../storage/safety.js'
 import { embeddedPreviewOf, PREVIEW_HEAD_BYTES } from './embeddedPreview.js'
 
@@ -17,6 +18,11 @@ export interface RenderedImage {
   data: Buffer
   /** `embedded`: from the photo's EXIF preview, only its first bytes read; `decoded`: from the whole photo. */
   origin: 'embedded' | 'decoded'
+}
+
+export interface RenderOptions {
+  /** A box's photo verified on a drive by a running backup (runningBackupCopies.ts): read there instead. */
+  copyOnDrive?: (file: SourceFile) => Promise<string | undefined>
 }
 
 const damaged = (file: SourceFile, cause?: unknown) =>
@@ -35,18 +41,37 @@ export async function renderPhotoImage(
   source: PhotoSource,
   file: SourceFile,
   kind: PhotoImageKind,
+  options: RenderOptions = {},
 ): Promise<RenderedImage> {
   if (file.size === 0) throw damaged(file)
-  const edge = IMAGE_EDGE[kind]
   if (kind === 'thumbnail') {
+    const edge = IMAGE_EDGE[kind]
     const head = await source.readRange(file.path, 0, Math.min(file.size, PREVIEW_HEAD_BYTES))
     const preview = await embeddedPreviewOf(head)
     const fitted = preview && (await fitPreview(preview, edge))
     if (fitted) return { data: fitted, origin: 'embedded' }
   }
-  // A card's photo is opened by path, so libvips reads it itself; a box's is pulled once into memory.
+  // A card's photo is opened by path, so libvips reads it itself. A box's is read from a running backup's
+  // verified copy on a drive when there is one, else pulled once into memory.
   const { localRoot } = source.features
-  const input = localRoot ? resolveInside(localRoot, file.path) : await readWhole(source, file.path)
+  if (localRoot) return decode(resolveInside(localRoot, file.path), file, kind)
+  const copy = await options.copyOnDrive?.(file)
+  if (copy) {
+    try {
+      return await decode(copy, file, kind)
+    } catch {
+      // The drive's copy could not be read (the drive was pulled): the box's photo is read instead.
+    }
+  }
+  return decode(await readWholeFile(source, file.path), file, kind)
+}
+
+async function decode(
+  input: string | Buffer,
+  file: SourceFile,
+  kind: PhotoImageKind,
+): Promise<RenderedImage> {
+  const edge = IMAGE_EDGE[kind]
   try {
     const data = await sharp(input, { failOn: 'truncated' })
       .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
@@ -69,10 +94,4 @@ async function fitPreview(preview: Buffer, edge: number): Promise<Buffer | undef
   } catch {
     return undefined
   }
-}
-
-async function readWhole(source: PhotoSource, path: string): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of source.createReadStream(path)) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
 }

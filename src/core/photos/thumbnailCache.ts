@@ -124,6 +124,12 @@ export class ThumbnailCache {
     return { bytes: this.totalBytes, images: entries.size }
   }
 
+  /** Evicts down to the bound when the cache is above it: after the user lowered the bound. */
+  async trim(): Promise<void> {
+    await this.index()
+    if (this.totalBytes > this.maxBytes()) await this.evict()
+  }
+
   private forget(key: string): void {
     const entry = this.entries?.get(key)
     if (!entry) return

@@ -31,3 +31,10 @@ export async function* readSourceChunks(
     await reader.close()
   }
 }
+
+/** A whole source file in memory, for the few readers that need it so (a box's photo decoded by sharp). */
+export async function readWholeFile(source: PhotoSource, filePath: string): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of source.createReadStream(filePath)) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

@@ -11,6 +11,7 @@ import {
 } from './backupDestinations.js'
 import { hashSourceFile } from './fileHash.js'
 import { decideBackup, type FileState } from './incremental.js'
+import type { BackupRun, RunningBackupCopies } from './runningBackupCopies.js'
 import { formerCopiesOf, relocateFormerCopies, type FormerCopies } from './relocateCopies.js'
 import { cancelled, copyToDestinations, unreadableFailure } from './verifiedCopy.js'
 
@@ -36,6 +37,8 @@ export interface BackupOptions {
   systemMountpoints?: readonly string[]
   /** false (`--no-wait`): fail at once when another backup is writing to the same drive. */
   waitForLock?: boolean
+  /** Offers each verified copy to the thumbnail maker, and copies first the photos it waits for. */
+  sharing?: RunningBackupCopies
 }
 
 /**
@@ -79,6 +82,7 @@ export async function backupFiles(
   })
   const failed: FileFailure[] = [...(options.unreadable ?? [])]
   const flagged: BackupResult['flagged'] = []
+  let run: BackupRun | undefined
 
   try {
     const plan = dropRefusedFiles(
@@ -94,6 +98,9 @@ export async function backupFiles(
     const formerCopies = new Map<Destination, FormerCopies>(
       destinations.map((destination) => [destination, formerCopiesOf(destination, cardPaths)]),
     )
+    // From here until the run ends, the thumbnail maker may wait for a photo's copy instead of pulling it;
+    // only a verified copy is offered, so a run without verification offers none.
+    run = verify ? options.sharing?.begin(plan.map((item) => item.file)) : undefined
     const bytesTotal = plan.reduce((sum, item) => sum + item.file.size, 0)
     let bytesDone = 0
     let filesDone = 0
@@ -102,9 +109,20 @@ export async function backupFiles(
     report()
     const copyPlanned = async (item: PlannedCopy) => {
       const { file } = item
-      let targets = item.targets.filter((destination) => !destination.dead)
-      if (targets.length === 0) return
+      const targets = item.targets.filter((destination) => !destination.dead)
+      if (targets.length === 0) return run?.settled(file.path, undefined)
       report(file.path)
+      let verifiedCopy: string | undefined
+      try {
+        verifiedCopy = await copyOne(item, targets)
+      } finally {
+        run?.settled(file.path, verifiedCopy)
+      }
+    }
+    /** Copies one file to its drives; the path of a verified copy on one of them, if one was made. */
+    const copyOne = async (item: PlannedCopy, live: Destination[]): Promise<string | undefined> => {
+      const { file } = item
+      let targets = live
       let hash: Promise<string> | undefined
       const sourceHash = () => (hash ??= hashSourceFile(source, file.path, signal))
       try {
@@ -116,8 +134,9 @@ export async function backupFiles(
         if (isSourceGone(error)) throw error
         failed.push(unreadableFailure(file.path, error))
         filesDone++
-        return
+        return undefined
       }
+      let verifiedCopy: string | undefined
       if (targets.length > 0) {
         const outcome = await copyToDestinations(source, file, targets, {
           verify,
@@ -128,19 +147,40 @@ export async function backupFiles(
           },
         })
         if (!('flags' in outcome)) failed.push(outcome)
-        else if (outcome.flags.length > 0) flagged.push({ path: file.path, flags: outcome.flags })
+        else {
+          if (outcome.flags.length > 0) flagged.push({ path: file.path, flags: outcome.flags })
+          verifiedCopy = outcome.verifiedCopy
+        }
       } else {
         // Nothing to write: the file is done all the same, and the bar must say so.
         bytesDone += file.size
       }
       filesDone++
+      return verifiedCopy
     }
     // Workers rather than p-map: the manifests are closed only after every copy in flight has settled.
+    // In plan order, except that a photo the thumbnail maker waits for is taken next.
     let next = 0
+    const started = new Set<number>()
+    const indexOf = new Map(plan.map((item, index) => [item.file.path, index]))
+    const isStarted = (path: string) => started.has(indexOf.get(path) ?? -1)
+    const takeNext = (): PlannedCopy | undefined => {
+      const wanted = run?.nextWanted(isStarted)
+      let index = wanted === undefined ? undefined : indexOf.get(wanted)
+      if (index === undefined) {
+        while (started.has(next)) next++
+        if (next >= plan.length) return undefined
+        index = next++
+      }
+      started.add(index)
+      return plan[index]
+    }
     const worker = async () => {
-      while (next < plan.length) {
+      for (;;) {
         if (signal?.aborted) throw cancelled()
-        await copyPlanned(plan[next++] as PlannedCopy)
+        const item = takeNext()
+        if (!item) return
+        await copyPlanned(item)
       }
     }
     const workers = Array.from({ length: Math.min(FILES_IN_FLIGHT, plan.length) }, worker)
@@ -151,6 +191,7 @@ export async function backupFiles(
     if (signal?.aborted) throw cancelled()
     report()
   } finally {
+    run?.end()
     await closeDestinations(destinations)
   }
 

@@ -46,7 +46,9 @@ export class CatalogKeeper {
     } = {},
   ): Promise<{ catalog: Catalog; fingerprint: string }> {
     const memory = await this.loadMemory()
-    if (!options.refresh && this.last && (await this.foldersUnchanged(memory))) return this.last
+    // Taken before the await: the damage check may drop `last` meanwhile, and the caller needs a catalog.
+    const last = this.last
+    if (!options.refresh && last && (await this.foldersUnchanged(memory))) return last
     const folders: Record<string, ListedFolder> = {}
     let changed = false
     const catalog = await buildCatalog(this.source, {

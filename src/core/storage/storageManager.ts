@@ -17,6 +17,7 @@ import { cardFolderName } from './backupFolder.js'
 import { checkDestinationForCard } from './destinationCheck.js'
 import { listCardFiles } from './catalog.js'
 import type { CatalogIndexStore } from './catalogIndex.js'
+import { RunningBackupCopies } from './runningBackupCopies.js'
 import { CatalogKeeper, type DamageCheckResult } from './catalogKeeper.js'
 import { cleanupOldPhotos } from './cleanup.js'
 import { organizePhotosByDate, recoverOrganize } from './organize.js'
@@ -41,6 +42,8 @@ const STATS_TTL_MS = 300_000
 export class StorageManager {
   private recovered = false
   private readonly catalogs: CatalogKeeper
+  /** What a backup of this card copies while it runs, for its thumbnails (a box's photo pulled once). */
+  readonly runningBackup = new RunningBackupCopies()
 
   constructor(
     readonly source: PhotoSource,
@@ -111,6 +114,7 @@ export class StorageManager {
       deviceName,
       unreadable,
       systemMountpoints,
+      sharing: this.runningBackup,
     })
   }
 

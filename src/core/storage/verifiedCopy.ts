@@ -24,13 +24,19 @@ export async function copyToDestinations(
   file: SourceFile,
   destinations: Destination[],
   options: CopyOptions,
-): Promise<FileFailure | { flags: PhotoFlag[] }> {
+): Promise<FileFailure | CopyOutcome> {
   const copy = new VerifiedCopy(source, file, options)
   await copy.openTargets(destinations)
   const read = await copy.streamFromSource()
   if (read) return read
   await copy.verifyAndCommit()
-  return { flags: copy.flags() }
+  return { flags: copy.flags(), verifiedCopy: copy.verifiedCopy }
+}
+
+export interface CopyOutcome {
+  flags: PhotoFlag[]
+  /** Where one drive holds the copy, read back and matched: the thumbnail maker may read it there. */
+  verifiedCopy?: string
 }
 
 export interface CopyOptions {
@@ -54,6 +60,8 @@ class VerifiedCopy {
   private size = 0
   /** Drives on which this copy was renamed into place. */
   private committed = 0
+  /** The first copy renamed into place after its read-back matched (none without verification). */
+  verifiedCopy: string | undefined
   private sourceHash = ''
 
   constructor(
@@ -194,6 +202,7 @@ class VerifiedCopy {
       })
     }
     this.committed++
+    if (this.options.verify) this.verifiedCopy ??= target.finalPath
     destination.result.copied++
     destination.result.bytesCopied += this.size
   }

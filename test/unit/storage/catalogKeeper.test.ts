@@ -215,3 +215,19 @@ describe('StorageManager stats after a restart', () => {
     expect(changed.counts.listed).toEqual(['photos/2024-09-02'])
   })
 })
+
+describe('CatalogKeeper: asked while the damage check moves on', () => {
+  it('answers a catalog even when the kept one is dropped while its folders are compared', async () => {
+    const { open } = await setup()
+    const { keeper, source } = await open()
+    await keeper.current()
+    // The damage check (or a change the companion made) drops the kept catalog while the folders are read.
+    const statFolder = source.statFolder.bind(source)
+    source.statFolder = async (folder: string) => {
+      keeper.forget()
+      return statFolder(folder)
+    }
+    const { catalog } = await keeper.current()
+    expect(catalog.photos.length).toBeGreaterThan(0)
+  })
+})

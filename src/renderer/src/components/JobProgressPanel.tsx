@@ -37,9 +37,12 @@ export function JobProgressPanel({
   jobId,
   label,
   focusOnMount = false,
+  cancelledNote = 'Stopped on request. Files already copied and verified are kept.',
 }: {
   jobId: string
   label: string
+  /** What a cancelled run kept, in this job's words. */
+  cancelledNote?: string
   /** A run the user just started: focus moves here, so keyboard and screen reader users follow it. */
   focusOnMount?: boolean
 }) {
@@ -99,9 +102,7 @@ export function JobProgressPanel({
           Cancel
         </button>
       ) : null}
-      {job.status === 'cancelled' ? (
-        <p className="muted">Stopped on request. Files already copied and verified are kept.</p>
-      ) : null}
+      {job.status === 'cancelled' ? <p className="muted">{cancelledNote}</p> : null}
       <ErrorMessage error={job.error} title={`${label} failed`} />
       <ErrorMessage error={cancelError} title="Could not cancel" />
     </section>

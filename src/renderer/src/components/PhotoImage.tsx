@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type MouseEvent } from 'react'
 import type { PhotoImageKind } from '../../../shared/photos.js'
 import { photoImageUrl, type PhotoImageUrl } from '../bridge/photoImages.js'
 
@@ -8,7 +8,7 @@ interface PhotoImageProps {
   path: string
   alt: string
   className?: string
-  onClick?: () => void
+  onClick?: (event: MouseEvent<HTMLImageElement>) => void
   /** Inside a control that names the photo already: its loading or error text is for the eyes only. */
   decorative?: boolean
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react'
-import type { PhotoDetails, PhotoMark } from '../../../shared/photos.js'
+import { originalTypeOf, type PhotoDetails, type PhotoMark } from '../../../shared/photos.js'
 import type { CatalogPhoto } from '../../../shared/storage.js'
 import { callCompanion } from '../bridge/companion.js'
 import { formatBytes } from '../format.js'
 import { ErrorMessage } from './ErrorMessage.js'
 import { PhotoImage } from './PhotoImage.js'
+import { PhotoZoom, type ZoomFocus } from './PhotoZoom.js'
 
 interface PhotoLargeViewProps {
   source: string
@@ -21,16 +22,22 @@ const exposure = (seconds: number | undefined) =>
   seconds === undefined ? undefined : seconds >= 1 ? `${seconds} s` : `1/${Math.round(1 / seconds)} s`
 
 /**
- * One photo fitted to the window (a screen-sized rendition, never the 12–64 MP original), with its capture
- * time, night, name, size, EXIF and sidecar. ←/→ move through the night, Escape closes, a click on the photo
- * shows it at 100 %.
+ * One photo fitted to the window (a screen-sized rendition), with its capture time, night, name, size, EXIF
+ * and sidecar. ←/→ move through the night, Escape closes. A click on the photo, Z or the 100 % button show
+ * the full-resolution original at 100 % around that point (fetched only then); Escape, Z or a click fit it
+ * again.
  */
 export function PhotoLargeView({ source, photos, path, mark, onMove, onClose, onMark }: PhotoLargeViewProps) {
   const index = photos.findIndex((photo) => photo.path === path)
   const photo = photos[index]
   // Zoom belongs to one photo: moving on shows the next one fitted again.
-  const [zoomedPath, setZoomedPath] = useState<string>()
-  const zoomed = zoomedPath === path
+  const [zoom, setZoom] = useState<{ path: string; focus: ZoomFocus }>()
+  const zoomed = zoom?.path === path
+  const zoomAt = (focus: ZoomFocus) => setZoom({ path, focus })
+  const fit = () => {
+    setZoom(undefined)
+    dialog.current?.focus()
+  }
   const [details, setDetails] = useState<{
     path: string
     value?: PhotoDetails
@@ -49,10 +56,16 @@ export function PhotoLargeView({ source, photos, path, mark, onMove, onClose, on
     }
   }, [source, path])
 
+  useEffect(() => dialog.current?.focus(), [path])
+  // Subscribed again at each render, so the keys always act on the photo and zoom shown now.
   useEffect(() => {
-    dialog.current?.focus()
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose()
+      if (zoomed) {
+        // Zoomed, the arrow keys scroll the focused photo natively; Escape and Z fit it again.
+        if (event.key === 'Escape' || event.key === 'z' || event.key === 'Z') fit()
+        else return
+      } else if (event.key === 'z' || event.key === 'Z') zoomAt({ x: 0.5, y: 0.5 })
+      else if (event.key === 'Escape') onClose()
       else if (event.key === 'ArrowRight' && index + 1 < photos.length)
         onMove(photos[index + 1]?.path as string)
       else if (event.key === 'ArrowLeft' && index > 0) onMove(photos[index - 1]?.path as string)
@@ -61,7 +74,7 @@ export function PhotoLargeView({ source, photos, path, mark, onMove, onClose, on
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [index, photos, onClose, onMove])
+  })
 
   if (!photo) return null
   const shown = details?.path === path ? details : undefined
@@ -69,15 +82,22 @@ export function PhotoLargeView({ source, photos, path, mark, onMove, onClose, on
   const name = photo.path.slice(photo.path.lastIndexOf('/') + 1)
   return (
     <div className="photo-view" role="dialog" aria-modal="true" aria-label={name} tabIndex={-1} ref={dialog}>
-      <div className={zoomed ? 'photo-view-image zoomed' : 'photo-view-image'}>
-        <PhotoImage
-          kind="preview"
-          source={source}
-          path={photo.path}
-          alt={name}
-          className="preview"
-          onClick={() => setZoomedPath(zoomed ? undefined : path)}
-        />
+      <div className="photo-view-image">
+        {zoomed ? (
+          <PhotoZoom key={path} source={source} path={path} alt={name} focus={zoom.focus} onFit={fit} />
+        ) : (
+          <PhotoImage
+            kind="preview"
+            source={source}
+            path={photo.path}
+            alt={name}
+            className="preview"
+            onClick={(event) => {
+              const box = event.currentTarget.getBoundingClientRect()
+              zoomAt({ x: (event.clientX - box.left) / box.width, y: (event.clientY - box.top) / box.height })
+            }}
+          />
+        )}
       </div>
       <aside className="photo-view-facts">
         <div className="photo-view-nav">
@@ -97,6 +117,15 @@ export function PhotoLargeView({ source, photos, path, mark, onMove, onClose, on
             disabled={index + 1 >= photos.length}
           >
             Next →
+          </button>
+          <button
+            type="button"
+            aria-pressed={zoomed}
+            title={zoomed ? 'Fit to the window (Z)' : 'The original at 100 % (Z)'}
+            onClick={() => (zoomed ? fit() : zoomAt({ x: 0.5, y: 0.5 }))}
+            disabled={!originalTypeOf(photo.path)}
+          >
+            100 %
           </button>
           <button type="button" onClick={onClose} aria-label="Close (Escape)">
             ✕

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { JobSnapshot } from '../../../shared/jobs.js'
+import { isFinishedStatus } from '../../../shared/jobs.js'
 import { callCompanion } from '../bridge/companion.js'
 import { ChosenSource } from '../components/ChosenSource.js'
 import { ErrorMessage } from '../components/ErrorMessage.js'
+import { JobProgressPanel } from '../components/JobProgressPanel.js'
 import { PhotoGrid } from '../components/PhotoGrid.js'
 import { PhotoLargeView } from '../components/PhotoLargeView.js'
-import { formatPercent } from '../format.js'
+import { ThumbnailCacheSetting } from '../components/ThumbnailCacheSetting.js'
 import { useJobsStore } from '../stores/jobsStore.js'
 import { useOpenedNight } from '../stores/nightStore.js'
 import { passesFilter, usePhotosStore, type MarkFilter } from '../stores/photosStore.js'
@@ -75,7 +76,6 @@ export function PhotosScreen() {
     <section className="screen photos-screen" aria-busy={loading}>
       <header className="screen-head">
         <h1>Photos</h1>
-        <ThumbnailJobButton source={source} night={night} />
       </header>
       <ChosenSource source={source} />
       <ErrorMessage error={entry?.error} title="Could not read this source" />
@@ -110,6 +110,10 @@ export function PhotosScreen() {
           ))}
         </div>
       </div>
+      <div className="photos-tools">
+        <ThumbnailJobButton source={source} night={night} />
+        <ThumbnailCacheSetting />
+      </div>
       <ErrorMessage error={error} title="Could not show this night" />
       {!loading && night && photos.length === 0 && !error ? (
         <p className="warning" data-testid="empty-night">
@@ -142,12 +146,13 @@ export function PhotosScreen() {
 /**
  * Thumbnails are made on demand as the grid scrolls; this job makes the whole card's ahead of time (the
  * night in view first), in the background, so the card can be browsed offline or from a slow box later.
+ * Its progress shows in a job panel, with Cancel; what was made stays cached.
  */
 function ThumbnailJobButton({ source, night }: { source: string; night: string | undefined }) {
   const [jobId, setJobId] = useState<string>()
   const [startError, setStartError] = useState<{ message: string }>()
   const job = useJobsStore((state) => (jobId ? state.jobs[jobId] : undefined))
-  const running = job !== undefined && (job.status === 'queued' || job.status === 'running')
+  const running = job !== undefined && !isFinishedStatus(job.status)
   const start = async () => {
     const outcome = await callCompanion('photos.makeThumbnails', { source, night, allNights: true })
     if (!outcome.ok) return setStartError(outcome.error)
@@ -157,26 +162,18 @@ function ThumbnailJobButton({ source, night }: { source: string; night: string |
   }
   return (
     <div className="thumbnail-job">
-      {running ? (
-        <>
-          <span data-testid="thumbnail-progress">Thumbnails {formatPercent(job.progress.fraction)}</span>{' '}
-          <button type="button" onClick={() => void callCompanion('jobs.cancel', { id: job.id })}>
-            Cancel
-          </button>
-        </>
-      ) : (
-        <button type="button" onClick={() => void start()}>
-          Prepare all thumbnails
-        </button>
-      )}
-      {job && !running ? <span className="muted"> {describeJob(job)}</span> : null}
+      <button type="button" onClick={() => void start()} disabled={running}>
+        Prepare all thumbnails
+      </button>
+      {jobId ? (
+        <JobProgressPanel
+          key={jobId}
+          jobId={jobId}
+          label="Thumbnails"
+          cancelledNote="Stopped on request. The thumbnails already made are kept."
+        />
+      ) : null}
       <ErrorMessage error={startError} />
     </div>
   )
-}
-
-function describeJob(job: JobSnapshot): string {
-  if (job.status === 'completed')
-    return job.outcome === 'success' ? 'Thumbnails ready' : 'Thumbnails made, some failed'
-  return `Thumbnails ${job.status}`
 }
