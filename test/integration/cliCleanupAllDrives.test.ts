@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,7 @@ let dir: string
 let card: string
 let driveA: string
 let driveB: string
+let mounted = false
 
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' })
 const photosOn = async (root: string) =>
@@ -30,6 +31,10 @@ beforeEach(async () => {
   driveA = path.join(dir, 'DRIVE_A')
   driveB = path.join(dir, 'DRIVE_B')
   await Promise.all([fsp.mkdir(driveA), fsp.mkdir(driveB)])
+  // B is a drive of its own (a tmpfs): two folders of one drive are refused as one drive.
+  if (process.getuid?.() !== 0) throw new Error('this test mounts a tmpfs as drive B and needs root')
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', driveB])
+  mounted = true
   // Two nights backed up to both drives; then a third night, backed up to A only.
   await writeCardFixture(card, { nights: 2, perNight: 3, photoKb: 20, odd: false, startNight: '2024-09-01' })
   expect(run('backup', card, '--to', driveA, '--to', driveB, '--json').status).toBe(0)
@@ -37,6 +42,8 @@ beforeEach(async () => {
   expect(run('backup', card, '--to', driveA, '--json').status).toBe(0)
 })
 afterEach(async () => {
+  if (mounted) execFileSync('umount', [driveB])
+  mounted = false
   await fsp.rm(dir, { recursive: true, force: true })
 })
 
@@ -76,7 +83,10 @@ describe('creaturebox cleanup --all-verified', () => {
 
   it('deletes nothing when one of the drives is not plugged in, and says which', async () => {
     const all = await photosOn(card)
-    await fsp.rename(driveB, `${driveB}-at-home`)
+    // Unplugged: its file system gone and the empty mount folder removed with it, as desktops do.
+    execFileSync('umount', [driveB])
+    mounted = false
+    await fsp.rmdir(driveB)
     const cleanup = run(
       'cleanup',
       card,

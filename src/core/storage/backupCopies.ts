@@ -17,6 +17,7 @@ import {
 import { hashFromDrive } from './driveReadBack.js'
 import { hashSourceFile } from './fileHash.js'
 import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
+import { simulatedDriveOf } from './simulatedDrives.js'
 import { isInside, resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
 
@@ -274,6 +275,19 @@ export async function findBackupsAtEveryLocation(
       )
     }
   }
+  // Two folders on one physical drive are one drive: losing or dropping it loses both copies, so they must
+  // never pass for two. Told apart by the file system's device number (a location not there is named below).
+  const drives = await Promise.all(real.map(driveIdOf))
+  for (const [i, drive] of drives.entries()) {
+    const other = drives.findIndex((each, j) => j !== i && drive !== undefined && each === drive)
+    if (other !== -1) {
+      throw new CompanionError(
+        'INVALID_INPUT',
+        `${named[i]} and ${named[other]} are on the same drive: copies on one drive are lost together. ` +
+          'Name folders on different drives',
+      )
+    }
+  }
   const found: { location: string; cardFolders: string[] }[] = []
   const missing: string[] = []
   for (const location of named) {
@@ -293,6 +307,14 @@ export async function findBackupsAtEveryLocation(
     )
   }
   return found
+}
+
+/** Which physical drive (file system) a location is on, or undefined when it is not there. */
+async function driveIdOf(location: string): Promise<string | undefined> {
+  const simulated = simulatedDriveOf(location)
+  if (simulated !== undefined) return simulated
+  const stats = await fsp.stat(location).catch(() => undefined)
+  return stats === undefined ? undefined : `device:${stats.dev}`
 }
 
 async function isFile(absolutePath: string): Promise<boolean> {

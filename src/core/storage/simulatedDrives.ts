@@ -37,3 +37,18 @@ export async function listSimulatedDrives(
     drive.status === 'fulfilled' ? [drive.value] : [],
   )
 }
+
+/**
+ * TEST HOOK: the simulated drive a path lies on (`simulated:<name>`), or undefined outside them (and always
+ * without the variable). Simulated drives share the test machine's one file system, so whatever tells drives
+ * apart by device must ask this first.
+ */
+export function simulatedDriveOf(
+  location: string,
+  folder: string | undefined = process.env[SIMULATED_DRIVES_ENV],
+): string | undefined {
+  if (!folder) return undefined
+  const relative = path.relative(path.resolve(folder), path.resolve(location))
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+  return `simulated:${relative.split(path.sep)[0]}`
+}

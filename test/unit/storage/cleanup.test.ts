@@ -395,9 +395,23 @@ describe('cleanupOldPhotos', () => {
 })
 
 describe('cleanupOldPhotos with every drive required (allVerified)', () => {
+  /** Other drives are file systems of their own (tmpfs): two folders of one drive are refused as one drive. */
+  const mounted: string[] = []
+  async function otherDrive(name: string): Promise<string> {
+    if (process.getuid?.() !== 0) throw new Error('these tests mount a tmpfs as a second drive and need root')
+    const drive = path.join(dir, name)
+    await fsp.mkdir(drive)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', drive])
+    mounted.push(drive)
+    return drive
+  }
+  afterEach(() => {
+    for (const drive of mounted.splice(0)) execFileSync('umount', [drive])
+  })
+
   /** A second drive holding the same verified backup (the card folder copied with its manifest). */
   async function secondDrive(): Promise<string> {
-    const drive = path.join(dir, 'backup-drive-B')
+    const drive = await otherDrive('backup-drive-B')
     await fsp.cp(cardFolder, path.join(drive, path.basename(cardFolder)), { recursive: true })
     return drive
   }
@@ -437,8 +451,7 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
   it('keeps a photo whose second drive holds no backup of the card at all', async () => {
     const old = await photoOnCard(OLD)
     await backUp(old)
-    const emptyDrive = path.join(dir, 'empty-drive')
-    await fsp.mkdir(emptyDrive)
+    const emptyDrive = await otherDrive('empty-drive')
     const plan = await cleanup(await catalogOf(old), {
       allVerified: true,
       requireBackupAt: [backupDrive, emptyDrive],
@@ -481,6 +494,20 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
         message: expect.stringContaining('name each drive once'),
       })
     }
+    expect(await onCard(old)).toBe(true)
+  })
+
+  it('refuses two folders of one drive as two drives: one drive lost loses both copies', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    const sameDrive = path.join(dir, 'backup-drive-copy')
+    await fsp.cp(cardFolder, path.join(sameDrive, path.basename(cardFolder)), { recursive: true })
+    await expect(
+      cleanup(await catalogOf(old), { allVerified: true, requireBackupAt: [backupDrive, sameDrive] }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining(`${backupDrive} and ${sameDrive} are on the same drive`),
+    })
     expect(await onCard(old)).toBe(true)
   })
 
