@@ -12,7 +12,7 @@ import { MemoryCache } from '../src/core/cache/index.js'
 import { LocalSource } from '../src/core/sources/localSource.js'
 import { CatalogIndexStore } from '../src/core/storage/catalogIndex.js'
 import { StorageManager } from '../src/core/storage/storageManager.js'
-import { median, printRatio, timeCommand } from './measure.js'
+import { median, printRatio, timeCommand, timeNodeStatWalk } from './measure.js'
 
 // The bundle itself: bin/creaturebox.js would run the sources through tsx if any was edited after the build.
 const cli = fileURLToPath(new URL('../out/cli/creaturebox.mjs', import.meta.url))
@@ -57,9 +57,11 @@ try {
   const warm: number[] = []
   const rss: number[] = []
   const finds: number[] = []
+  const floors: number[] = []
   for (let run = 0; run < runs; run++) {
     await fsp.rm(env.XDG_CONFIG_HOME, { recursive: true, force: true })
     finds.push(find())
+    floors.push(timeNodeStatWalk([card.root]))
     const first = stats()
     cold.push(first.seconds)
     const second = stats()
@@ -87,7 +89,11 @@ try {
   console.log(`creaturebox stats, kept index: ${median(warm).toFixed(2)} s (a new Node process)`)
   console.log(`peak resident memory:          ${Math.max(...rss).toFixed(0)} MB`)
   console.log(`serve, first stats after restart: ${median(afterRestart).toFixed(3)} s (target <= 0.5 s)`)
+  console.log(
+    `a Node process that only stats the files: ${median(floors).toFixed(2)} s (the floor of any Node CLI)`,
+  )
   printRatio('stats without an index / find', median(cold) / findTime, '<= 2')
+  printRatio('floor of any Node CLI (start + a stat per file) / find', median(floors) / findTime, 'measured')
   printRatio('stats with the kept index / find', median(warm) / findTime, '<= 2')
   if (spawnSync('/usr/bin/time', ['true']).status !== 0) console.log('(peak memory needs /usr/bin/time)')
 } finally {

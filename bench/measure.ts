@@ -39,3 +39,21 @@ export const mbPerSecond = (bytes: number, seconds: number): string => (bytes / 
 export function printRatio(name: string, value: number, target: string): void {
   console.log(`ratio ${name}: ${value.toFixed(2)} (target ${target})`)
 }
+
+/**
+ * What any Node program pays, in a new process, to list these folders and stat every file in them (the
+ * synchronous calls, the cheapest Node has): the floor under a Node CLI that must look at every file, where
+ * `find` and `rsync` pay a C program's start and a bare system call per file.
+ */
+export function timeNodeStatWalk(folders: string[]): number {
+  const walk = `const fs = require('node:fs')
+    const walk = (folder) => {
+      for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+        const full = folder + '/' + entry.name
+        if (entry.isDirectory()) walk(full)
+        else if (entry.isFile()) fs.statSync(full)
+      }
+    }
+    for (const folder of process.argv.slice(1)) walk(folder)`
+  return timeCommand('node stat walk', process.execPath, ['-e', walk, ...folders])
+}

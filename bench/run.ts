@@ -13,7 +13,8 @@ import { hashFile } from '../src/core/storage/fileHash.js'
 import { StorageManager } from '../src/core/storage/storageManager.js'
 import { dropCaches, flushDisks, mbPerSecond, median, printRatio, timeCommand } from './measure.js'
 
-const cli = fileURLToPath(new URL('../bin/creaturebox.js', import.meta.url))
+// The bundle itself: bin/creaturebox.js would run the sources through tsx if any was edited after the build.
+const cli = fileURLToPath(new URL('../out/cli/creaturebox.mjs', import.meta.url))
 const sizeMb = Number(process.env['BENCH_CARD_MB'] ?? 2048)
 const runs = Number(process.env['BENCH_RUNS'] ?? 3)
 const photoKb = 4000
