@@ -1,9 +1,9 @@
 import fsp from 'node:fs/promises'
 import path from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { E2E_TOKEN, serveUrl, simulatedDrivesDir } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, seriousViolations } from './screens.js'
+import { openApp, openScreen, saveScreen, seriousViolations, useSource } from './screens.js'
 
 /**
  * Choosing a drive as the user does: the removable drives are listed up front with their name, size, free
@@ -30,20 +30,13 @@ test.afterAll(async () => {
   for (const name of [CARD, DRIVE]) await fsp.rm(plugged(name), { recursive: true, force: true })
 })
 
-async function useCard(page: Page): Promise<void> {
-  await openScreen(page, 'Sources')
-  const row = page.locator('li.source-row', { hasText: plugged(CARD) })
-  await row.getByRole('button', { name: /Use|Open/ }).click()
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
-}
-
 test('removable drives are offered with size, free space and file system; the system drive never', async ({
   page,
   context,
 }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await openApp(page, serveUrl())
-  await useCard(page)
+  await useSource(page, plugged(CARD))
   await openScreen(page, 'Backup')
 
   const row = page.locator('li.destination-choice', { hasText: plugged(DRIVE) })

@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { writeCardFixture } from '../src/core/fixtures/cardFixture.js'
 import { isPhoto, listFiles } from './cardFiles.js'
 import { e2eRoot, serveUrl, simulatedDrivesDir } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, seriousViolations } from './screens.js'
+import { openApp, openScreen, saveScreen, seriousViolations, useSource } from './screens.js'
 
 /**
  * Cleanup "everything verified on all of my drives", as a user goes through it: a card backed up to two
@@ -63,12 +63,7 @@ test('only photos verified on every drive named are deleted; the rest stay with 
   page,
 }, testInfo) => {
   await openApp(page, serveUrl())
-  await openScreen(page, 'Sources')
-  await page
-    .locator('li.source-row', { hasText: plugged(CARD) })
-    .getByRole('button', { name: /Use|Open/ })
-    .click()
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+  await useSource(page, plugged(CARD))
 
   await backUpTo(page, [DRIVE_A, DRIVE_B])
   const backedUpTwice = (await listFiles(plugged(CARD))).filter(isPhoto)
@@ -103,9 +98,20 @@ test('only photos verified on every drive named are deleted; the rest stay with 
   await saveScreen(page, testInfo, 'cleanup-all-drives-plan')
   expect(await seriousViolations(page)).toEqual([])
 
-  // Drive B unplugged before confirming: nothing at all is deleted for lack of it, and the page says so.
+  // Drive B unplugged while the plan is on screen: B stays listed and ticked (it is not quietly dropped from
+  // the drives required), and Delete, pressed on the old plan, deletes nothing for lack of it and says so.
   await fsp.rename(plugged(DRIVE_B), outside(DRIVE_B))
-  await page.getByRole('button', { name: 'Keep everything' }).click()
+  await page.waitForTimeout(2500) // the drive watcher polls every second: let the page hear of it
+  await expect(driveBox(page, DRIVE_B)).toBeChecked()
+  await page.getByRole('button', { name: new RegExp(`^Delete ${backedUpTwice.length} photos`) }).click()
+  await expect(
+    page
+      .getByText(`Nothing was deleted: ${plugged(DRIVE_B)} is not there (is the drive plugged in?)`)
+      .first(),
+  ).toBeVisible()
+  expect((await listFiles(plugged(CARD))).filter(isPhoto)).toHaveLength(
+    backedUpTwice.length + newNight.length,
+  )
   await page.getByRole('button', { name: 'Preview cleanup' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'Preview failed' })).toContainText(
     `Nothing was deleted: ${plugged(DRIVE_B)} is not there (is the drive plugged in?)`,

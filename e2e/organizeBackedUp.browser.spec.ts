@@ -6,7 +6,7 @@ import type { JobSnapshot } from '../src/shared/jobs.js'
 import { OrganizeResultSchema } from '../src/shared/storage.js'
 import { listFiles, sha256 } from './cardFiles.js'
 import { E2E_TOKEN, e2eRoot, serveUrl, simulatedDrivesDir } from './e2eEnvironment.js'
-import { openApp, openScreen, saveScreen, seriousViolations } from './screens.js'
+import { openApp, openScreen, saveScreen, seriousViolations, useSource } from './screens.js'
 
 /**
  * Organizing a card that is already backed up: the Organize screen says the backup keeps the old layout and
@@ -57,12 +57,7 @@ test('organize with "apply to the backups" moves the drive’s copies to the new
   request,
 }, testInfo) => {
   await openApp(page, serveUrl())
-  await openScreen(page, 'Sources')
-  await page
-    .locator('li.source-row', { hasText: plugged(CARD) })
-    .getByRole('button', { name: /Use|Open/ })
-    .click()
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+  await useSource(page, plugged(CARD))
 
   await openScreen(page, 'Backup')
   await page.getByRole('checkbox', { name: new RegExp(plugged(DRIVE)) }).check()

@@ -36,6 +36,11 @@ export interface BackupCopy {
 export interface BackupLocation {
   location: string
   backups: BackupCopy[]
+  /**
+   * The file system the location is on: a copy counts for it only when it lies there too (a folder inside
+   * the location may be a link into another drive, which must not pass for a second copy).
+   */
+  device?: number
 }
 
 export interface CleanupContext {
@@ -98,10 +103,10 @@ async function checkFile(
     }
   }
   const perLocation: NonNullable<FileCheck['perLocation']> = []
-  for (const { location, backups } of context.requireEvery) {
+  for (const { location, backups, device } of context.requireEvery) {
     perLocation.push({
       location,
-      ...(await checkFileIn(context, filePath, cardFile, backups, depth, preferred)),
+      ...(await checkFileIn(context, filePath, cardFile, backups, depth, preferred, device)),
     })
   }
   const refusals = perLocation.flatMap((entry) => (entry.verdict.ok ? [] : [entry.verdict.code]))
@@ -122,6 +127,7 @@ async function checkFileIn(
   backups: readonly BackupCopy[],
   depth: VerifyDepth,
   preferred: string | undefined,
+  device?: number,
 ): Promise<Omit<FileCheck, 'path'>> {
   const { source, signal } = context
   const codes: RefusalCode[] = []
@@ -137,7 +143,7 @@ async function checkFileIn(
     const copyPath = entry && copyPathOf(backup.cardFolder, entry)
     if (copyPath !== undefined) {
       const copy = await lstatRegularFile(copyPath)
-      if (copy) {
+      if (copy && (device === undefined || copy.dev === device)) {
         evidence.backup = { size: copy.size }
         evidence.backupIsSource = await isSameFileAsSource(context, filePath, copy)
       }
@@ -255,7 +261,7 @@ export async function findBackupCardFolders(
  */
 export async function findBackupsAtEveryLocation(
   locations: readonly string[],
-): Promise<{ location: string; cardFolders: string[] }[]> {
+): Promise<{ location: string; cardFolders: string[]; device?: number }[]> {
   if (locations.length === 0) {
     throw new CompanionError(
       'INVALID_INPUT',
@@ -288,11 +294,13 @@ export async function findBackupsAtEveryLocation(
       )
     }
   }
-  const found: { location: string; cardFolders: string[] }[] = []
+  const found: { location: string; cardFolders: string[]; device?: number }[] = []
   const missing: string[] = []
-  for (const location of named) {
+  for (const [index, location] of named.entries()) {
     try {
-      found.push({ location, cardFolders: (await findBackupCardFolders([location])).cardFolders })
+      const { cardFolders } = await findBackupCardFolders([location])
+      const device = drives[index]?.startsWith('device:') ? Number(drives[index]?.slice(7)) : undefined
+      found.push({ location, cardFolders, ...(device === undefined ? {} : { device }) })
     } catch (error) {
       if (isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND') missing.push(location)
       else throw error

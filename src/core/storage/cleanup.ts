@@ -178,8 +178,9 @@ async function prepareCleanup(
   )
   const context: CleanupContext = { source, localRoot, backups, signal }
   if (everyLocation) {
-    context.requireEvery = everyLocation.map(({ location, cardFolders: atLocation }) => ({
+    context.requireEvery = everyLocation.map(({ location, cardFolders: atLocation, device }) => ({
       location,
+      ...(device === undefined ? {} : { device }),
       backups: backups.filter((backup) => atLocation.includes(backup.cardFolder)),
     }))
   }

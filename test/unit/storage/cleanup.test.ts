@@ -511,6 +511,28 @@ describe('cleanupOldPhotos with every drive required (allVerified)', () => {
     expect(await onCard(old)).toBe(true)
   })
 
+  it('does not count, for a drive, a copy that a link there leads to on another drive', async () => {
+    const old = await photoOnCard(OLD)
+    await backUp(old)
+    // Drive B holds the manifest but no copy of its own: the photo's folder there is a link into drive A.
+    const driveB = await otherDrive('drive-B-of-links')
+    const folderOnB = path.join(driveB, path.basename(cardFolder))
+    await fsp.mkdir(folderOnB)
+    await fsp.copyFile(
+      path.join(cardFolder, 'creaturebox-manifest.jsonl'),
+      path.join(folderOnB, 'creaturebox-manifest.jsonl'),
+    )
+    const night = path.dirname(old)
+    await fsp.symlink(path.join(cardFolder, night), path.join(folderOnB, night))
+    const plan = await cleanup(await catalogOf(old), {
+      allVerified: true,
+      requireBackupAt: [backupDrive, driveB],
+    })
+    expect(plan.deleted).toBe(0)
+    expect(plan.refused[0]?.reason).toMatch(new RegExp(`not verified on every drive: ${driveB}: `))
+    expect(await onCard(old)).toBe(true)
+  })
+
   it('refuses to run without the drives named', async () => {
     const old = await photoOnCard(OLD)
     await backUp(old)

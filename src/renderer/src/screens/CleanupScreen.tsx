@@ -51,10 +51,17 @@ export function CleanupScreen() {
   const pluggedIn = drives
     .filter(mayBeBackupDestination)
     .flatMap((drive) => drive.mountpoints.map((mount) => mount.path))
-  const knownDrives = [
-    ...new Set([...(remembered?.destinations ?? []), ...(settings?.destinations ?? []), ...pluggedIn]),
-  ].filter((path) => !source || (!isEqualOrParent(path, source) && !isEqualOrParent(source, path)))
   const required = requiredDrives ?? remembered?.destinations ?? []
+  // A ticked drive stays listed, and ticked, when it is unplugged: dropping it would quietly leave one copy
+  // fewer required; kept, it makes the cleanup stop and say which drive to plug in.
+  const knownDrives = [
+    ...new Set([
+      ...(remembered?.destinations ?? []),
+      ...required,
+      ...(settings?.destinations ?? []),
+      ...pluggedIn,
+    ]),
+  ].filter((path) => !source || (!isEqualOrParent(path, source) && !isEqualOrParent(source, path)))
   const backups = allVerified
     ? knownDrives.filter((path) => required.includes(path))
     : (settings?.destinations ?? []).filter((path) => !excluded.includes(path))
@@ -66,20 +73,31 @@ export function CleanupScreen() {
         ? { source, daysToKeep: 0, requireBackupAt: backups, allVerified: true }
         : { source, daysToKeep, requireBackupAt: backups }
     : undefined
-  const plan = preview.value
   const chooseMode = (next: CleanupMode) => {
     setMode(next)
     preview.clear()
   }
 
+  // Delete runs exactly what was previewed. Any change of what the input would be (a drive ticked or gone, the
+  // days, the nights) withdraws the plan shown, so a plan is never confirmed for other drives than its own.
+  const inputKey = input ? JSON.stringify(input) : ''
+  const [previewed, setPreviewed] = useState<{ key: string; input: NonNullable<typeof input> }>()
+  const isPreviewCurrent = previewed !== undefined && previewed.key === inputKey
+  const plan = isPreviewCurrent ? preview.value : undefined
+
   const runPreview = () => {
-    if (input && isValidChoice) void preview.run(() => callCompanion('storage.cleanupPlan', input))
+    if (!input || !isValidChoice) return
+    setPreviewed({ key: inputKey, input })
+    void preview.run(() => callCompanion('storage.cleanupPlan', input))
   }
   const confirm = async () => {
-    if (!input) return
-    const failure = await startCleanup(input)
+    if (!previewed || previewed.key !== inputKey) return
+    const failure = await startCleanup(previewed.input)
     setStartError(failure)
-    if (!failure) preview.clear()
+    if (!failure) {
+      setPreviewed(undefined)
+      preview.clear()
+    }
   }
 
   return (
@@ -234,7 +252,7 @@ export function CleanupScreen() {
           {preview.loading ? 'Checking every photo…' : 'Preview cleanup'}
         </button>
       </fieldset>
-      <ErrorMessage error={preview.error} title="Preview failed" />
+      <ErrorMessage error={isPreviewCurrent ? preview.error : undefined} title="Preview failed" />
       {plan ? (
         <section className="panel" aria-label="Cleanup plan" data-testid="cleanup-plan">
           <h2>Plan (nothing deleted yet)</h2>
