@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
+import { isEqualOrParent } from '../../shared/paths.js'
 import type { FileFailure } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode, isCompanionError } from '../errors.js'
 import type { PhotoSource } from '../sources/photoSource.js'
@@ -17,6 +18,7 @@ import {
 import { hashFromDrive } from './driveReadBack.js'
 import { hashSourceFile } from './fileHash.js'
 import { copyPathOf, manifestPathOf, type ManifestEntry } from './manifest.js'
+import { listWithDrivelist, type RawDrive } from './drives.js'
 import { simulatedDriveOf } from './simulatedDrives.js'
 import { isInside, resolveInside } from './safety.js'
 import { realpathOr } from './sourceRootSafety.js'
@@ -283,7 +285,8 @@ export async function findBackupsAtEveryLocation(
   }
   // Two folders on one physical drive are one drive: losing or dropping it loses both copies, so they must
   // never pass for two. Told apart by the file system's device number (a location not there is named below).
-  const drives = await Promise.all(real.map(driveIdOf))
+  const disks = await listWithDrivelist().catch(() => [])
+  const drives = await Promise.all(real.map((location) => driveIdOf(location, disks)))
   for (const [i, drive] of drives.entries()) {
     const other = drives.findIndex((each, j) => j !== i && drive !== undefined && each === drive)
     if (other !== -1) {
@@ -299,7 +302,7 @@ export async function findBackupsAtEveryLocation(
   for (const [index, location] of named.entries()) {
     try {
       const { cardFolders } = await findBackupCardFolders([location])
-      const device = drives[index]?.startsWith('device:') ? Number(drives[index]?.slice(7)) : undefined
+      const device = (await fsp.stat(real[index] as string).catch(() => undefined))?.dev
       found.push({ location, cardFolders, ...(device === undefined ? {} : { device }) })
     } catch (error) {
       if (isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND') missing.push(location)
@@ -317,12 +320,25 @@ export async function findBackupsAtEveryLocation(
   return found
 }
 
-/** Which physical drive (file system) a location is on, or undefined when it is not there. */
-async function driveIdOf(location: string): Promise<string | undefined> {
+/**
+ * Which physical drive a location is on, or undefined when it is not there: the disk drivelist lists it
+ * under (two partitions of one disk are one drive), else its file system's device number. A mount point
+ * counts only when the location is on that very file system (a tmpfs mounted below `/` is not the system
+ * disk).
+ */
+async function driveIdOf(location: string, disks: readonly RawDrive[]): Promise<string | undefined> {
   const simulated = simulatedDriveOf(location)
   if (simulated !== undefined) return simulated
   const stats = await fsp.stat(location).catch(() => undefined)
-  return stats === undefined ? undefined : `device:${stats.dev}`
+  if (stats === undefined) return undefined
+  const mounts = disks
+    .flatMap((disk) => disk.mountpoints.map((mount) => ({ disk: disk.device, path: mount.path })))
+    .filter((mount) => isEqualOrParent(location, mount.path))
+    .sort((a, b) => b.path.length - a.path.length)
+  const mount = mounts[0]
+  if (mount && (await fsp.stat(mount.path).catch(() => undefined))?.dev === stats.dev)
+    return `disk:${mount.disk}`
+  return `device:${stats.dev}`
 }
 
 async function isFile(absolutePath: string): Promise<boolean> {

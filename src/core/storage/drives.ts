@@ -22,7 +22,8 @@ export interface RawDrive {
 
 export type ListRawDrives = () => Promise<RawDrive[]>
 
-const listWithDrivelist: ListRawDrives = async () => {
+/** The disks drivelist finds (each with the mount points of its partitions), and the simulated test drives. */
+export const listWithDrivelist: ListRawDrives = async () => {
   // Loaded lazily: a native module, needed only when drives are actually listed.
   const drivelist = await import('drivelist')
   const simulated = await listSimulatedDrives()
