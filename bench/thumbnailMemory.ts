@@ -8,45 +8,14 @@ import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import sharp from 'sharp'
+import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraJpeg } from './cameraJpeg.js'
 
 const photos = Number(process.env['BENCH_MEMORY_PHOTOS'] ?? 10_000)
 const bases = Number(process.env['BENCH_MEMORY_BASES'] ?? 200)
 const PER_NIGHT = 1000
 // The Raspberry Pi HQ camera's full frame.
-const WIDTH = 4056
-const HEIGHT = 3040
 /** The issue's bound for the main process while it makes 10 000 thumbnails. */
 const TARGET_MB = 300
-
-/** A distinct camera-sized JPEG: a tinted frame with sensor noise, quality 90, EXIF without a thumbnail. */
-function cameraJpeg(seed: number): Promise<Buffer> {
-  return sharp({
-    create: {
-      width: WIDTH,
-      height: HEIGHT,
-      channels: 3,
-      background: { r: 30 + (seed % 7) * 25, g: 40 + (seed % 5) * 30, b: 60 + (seed % 3) * 50 },
-    },
-  })
-    .composite([
-      {
-        input: {
-          create: {
-            width: WIDTH,
-            height: HEIGHT,
-            channels: 3,
-            background: { r: 0, g: 0, b: 0 },
-            noise: { type: 'gaussian', mean: 0, sigma: 12 + (seed % 11) },
-          },
-        },
-        blend: 'add',
-      },
-    ])
-    .withExif({ IFD0: { Make: 'RaspberryPi', Model: 'imx477' } })
-    .jpeg({ quality: 90 })
-    .toBuffer()
-}
 
 /** Mothbox names, one photo every 20 s from 18:00, a thousand per night in a folder per night. */
 function photoName(index: number): string {
@@ -63,7 +32,7 @@ try {
   const card = path.join(dir, 'card')
   const baseDir = path.join(dir, 'bases')
   await fsp.mkdir(baseDir, { recursive: true })
-  console.log(`Generating ${bases} distinct ${WIDTH}×${HEIGHT} JPEGs…`)
+  console.log(`Generating ${bases} distinct ${CAMERA_WIDTH}×${CAMERA_HEIGHT} JPEGs…`)
   let baseBytes = 0
   for (let seed = 0; seed < bases; seed += 1) {
     const jpeg = await cameraJpeg(seed)
@@ -100,7 +69,7 @@ try {
   const seconds = (Date.now() - started) / 1000
   const peakMb = result.peakRssKb / 1024
   console.log(
-    `${result.made} thumbnails of ${WIDTH}×${HEIGHT} photos (decoded, no embedded preview) in ${seconds.toFixed(0)} s, ` +
+    `${result.made} thumbnails of ${CAMERA_WIDTH}×${CAMERA_HEIGHT} photos (decoded, no embedded preview) in ${seconds.toFixed(0)} s, ` +
       `${result.failed} failed`,
   )
   console.log(`peak RSS of the process making them: ${peakMb.toFixed(0)} MB (target ≤ ${TARGET_MB} MB)`)

@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import sharp from 'sharp'
 import { withEmbeddedPreview } from '../src/core/fixtures/embeddedPreview.js'
 import { makeThumbnails, thumbnailOrder } from '../src/core/photos/makeThumbnails.js'
 import { PhotoImages } from '../src/core/photos/photoImages.js'
@@ -14,40 +13,15 @@ import { ThumbnailCache } from '../src/core/photos/thumbnailCache.js'
 import { LocalSource } from '../src/core/sources/localSource.js'
 import { buildCatalog } from '../src/core/storage/catalog.js'
 import { median, printRatio, timeCommand } from './measure.js'
+import { CAMERA_HEIGHT, CAMERA_WIDTH, cameraJpeg } from './cameraJpeg.js'
 
 const runs = Number(process.env['BENCH_RUNS'] ?? 3)
 const photos = Number(process.env['BENCH_THUMB_PHOTOS'] ?? 100)
 // The Raspberry Pi HQ camera's full frame.
-const WIDTH = 4056
-const HEIGHT = 3040
 const BASES = 3
 
 if (spawnSync('vipsthumbnail', ['--version']).status !== 0) {
   throw new Error('vipsthumbnail is missing: run scripts/setup-system.sh (Debian package libvips-tools)')
-}
-
-/** A camera-sized JPEG with EXIF as a box writes it: smooth light, sensor noise, quality 90. */
-async function cameraJpeg(seed: number): Promise<Buffer> {
-  return sharp({
-    create: { width: WIDTH, height: HEIGHT, channels: 3, background: { r: 40 + seed * 30, g: 60, b: 90 } },
-  })
-    .composite([
-      {
-        input: {
-          create: {
-            width: WIDTH,
-            height: HEIGHT,
-            channels: 3,
-            background: { r: 0, g: 0, b: 0 },
-            noise: { type: 'gaussian', mean: 0, sigma: 18 },
-          },
-        },
-        blend: 'add',
-      },
-    ])
-    .withExif({ IFD0: { Make: 'RaspberryPi', Model: 'imx477' } })
-    .jpeg({ quality: 90 })
-    .toBuffer()
 }
 
 async function writeFolder(folder: string, bases: Buffer[]): Promise<void> {
@@ -63,7 +37,9 @@ async function writeFolder(folder: string, bases: Buffer[]): Promise<void> {
 
 const dir = await fsp.mkdtemp(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'creaturebox-thumbs-'))
 try {
-  console.log(`Generating ${photos} photos of ${WIDTH}×${HEIGHT}, with and without an embedded preview…`)
+  console.log(
+    `Generating ${photos} photos of ${CAMERA_WIDTH}×${CAMERA_HEIGHT}, with and without an embedded preview…`,
+  )
   const plain = await Promise.all(Array.from({ length: BASES }, (_, seed) => cameraJpeg(seed)))
   const withPreview = await Promise.all(plain.map((jpeg) => withEmbeddedPreview(jpeg)))
   const plainDir = path.join(dir, 'plain')
