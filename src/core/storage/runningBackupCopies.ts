@@ -4,7 +4,9 @@ import type { SourceFile } from '../sources/photoSource.js'
  * The copies a running backup of one card makes, offered to the thumbnail maker so that a box's photo is
  * pulled over the network once, not once for the backup and again for its thumbnail.
  *
- * A photo the backup has copied and verified is read from the drive instead of the box. One it will copy is
+ * A photo the backup has copied and verified is read from the drive instead of the box, also after the run
+ * ended (its last run's copies are remembered until the next run of this card: the Photos screen may ask for
+ * a photo a moment after the backup finished it). One it will copy is
  * moved to the front of the backup's queue, and the thumbnail waits for that copy. One the backup does not
  * copy (already on the drive, or no backup running) is read from the card as always. Only a copy of the same
  * version (size and mtime) as the photo asked for is offered, and only a verified one: the drive's bytes
@@ -15,13 +17,17 @@ import type { SourceFile } from '../sources/photoSource.js'
  */
 export class RunningBackupCopies {
   private run: BackupRun | undefined
+  private lastRun: BackupRun | undefined
 
   /** The backup has planned: these files will be copied, in this order unless one is asked for. */
   begin(files: SourceFile[]): BackupRun {
     const run = new BackupRun(files, () => {
-      if (this.run === run) this.run = undefined
+      if (this.run !== run) return
+      this.run = undefined
+      this.lastRun = run
     })
     this.run = run
+    this.lastRun = undefined
     return run
   }
 
@@ -30,7 +36,7 @@ export class RunningBackupCopies {
    * about to; undefined when the photo must be read from the card.
    */
   copyOf(file: SourceFile): Promise<string | undefined> {
-    return this.run?.copyOf(file) ?? Promise.resolve(undefined)
+    return this.run?.copyOf(file) ?? Promise.resolve(this.lastRun?.verifiedCopyOf(file))
   }
 }
 
@@ -44,6 +50,7 @@ interface Planned {
 export class BackupRun {
   private readonly planned = new Map<string, Planned>()
   private readonly wanted: string[] = []
+  private readonly verified = new Map<string, string>()
 
   constructor(
     files: SourceFile[],
@@ -57,11 +64,19 @@ export class BackupRun {
   }
 
   copyOf(file: SourceFile): Promise<string | undefined> {
-    const planned = this.planned.get(file.path)
-    if (!planned || planned.file.size !== file.size || planned.file.mtimeMs !== file.mtimeMs)
-      return Promise.resolve(undefined)
+    if (!this.isPlanned(file)) return Promise.resolve(undefined)
     this.wanted.push(file.path)
-    return planned.copy
+    return (this.planned.get(file.path) as Planned).copy
+  }
+
+  /** After the run: the verified copy it made of this version of the file, if it made one. */
+  verifiedCopyOf(file: SourceFile): string | undefined {
+    return this.isPlanned(file) ? this.verified.get(file.path) : undefined
+  }
+
+  private isPlanned(file: SourceFile): boolean {
+    const planned = this.planned.get(file.path)
+    return planned !== undefined && planned.file.size === file.size && planned.file.mtimeMs === file.mtimeMs
   }
 
   /** The next photo someone waits for that the backup has not started yet, for its queue to take first. */
@@ -75,6 +90,7 @@ export class BackupRun {
 
   /** The file's copy at `copyPath` was verified on a drive; undefined when no drive kept a verified copy. */
   settled(path: string, copyPath: string | undefined): void {
+    if (copyPath !== undefined) this.verified.set(path, copyPath)
     this.planned.get(path)?.settle(copyPath)
   }
 

@@ -30,7 +30,7 @@ describe("RunningBackupCopies: a running backup's copies offered to the thumbnai
     expect(run.nextWanted(() => false)).toBeUndefined()
   })
 
-  it('lets whoever still waits read the card when the backup ends, copied or not', async () => {
+  it('lets whoever still waits read the card when the backup ends, and remembers what it verified', async () => {
     const copies = new RunningBackupCopies()
     const run = copies.begin([photo('a.jpg'), photo('b.jpg')])
     const a = copies.copyOf(photo('a.jpg'))
@@ -39,7 +39,12 @@ describe("RunningBackupCopies: a running backup's copies offered to the thumbnai
     run.end()
     expect(await a).toBe('/drive/CARD/a.jpg')
     expect(await b).toBeUndefined()
-    // Ended: nothing more is offered.
+    // Ended: the copies it verified are still offered (the Photos screen may ask a moment later), only
+    // for the same version of the photo, and forgotten when the next run of the card begins.
+    expect(await copies.copyOf(photo('a.jpg'))).toBe('/drive/CARD/a.jpg')
+    expect(await copies.copyOf(photo('a.jpg', 100, 2_000))).toBeUndefined()
+    expect(await copies.copyOf(photo('b.jpg'))).toBeUndefined()
+    copies.begin([])
     expect(await copies.copyOf(photo('a.jpg'))).toBeUndefined()
   })
 })
