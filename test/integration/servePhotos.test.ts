@@ -209,6 +209,23 @@ describe('photos over serve', () => {
     expect((await image('original', '')).status).toBe(400)
   })
 
+  it('never follows a photo-named link on the card to a file elsewhere on this computer', async () => {
+    const secret = path.join(dir, 'private-notes.jpg')
+    await fsp.writeFile(secret, 'not for the browser')
+    const link = `${NIGHT}/linked_2024_09_01__23_00_00.jpg`
+    await fsp.mkdir(path.join(card, NIGHT), { recursive: true })
+    await fsp.symlink(secret, path.join(card, link))
+    try {
+      for (const kind of ['original', 'preview', 'thumbnail'] as const) {
+        const answer = await image(kind, link)
+        expect(answer.status, kind).toBe(404)
+        expect(await answer.text(), kind).not.toContain('not for the browser')
+      }
+    } finally {
+      await fsp.rm(path.join(card, link))
+    }
+  })
+
   it('shows the space the thumbnail cache uses, and lowering its bound evicts the least recently used at once', async () => {
     await command<Settings>('settings.update', { preferences: { daysToKeep: 7 } })
     // 40 old images of 1 MiB, as a season of previews leaves them, and one thumbnail used just now.

@@ -127,7 +127,9 @@ export class LocalSource implements PhotoSource {
 
   async stat(relativePath: string): Promise<SourceFile | undefined> {
     try {
-      const stats = await fsp.stat(this.abs(relativePath))
+      // A link is not a file of the card: a listing never includes one, and following it could read a file
+      // elsewhere on this computer (a photo-named link to a private file, shown over `serve`).
+      const stats = await fsp.lstat(this.abs(relativePath))
       if (!stats.isFile()) return undefined
       return { path: relativePath, size: stats.size, mtimeMs: stats.mtimeMs }
     } catch (error) {
