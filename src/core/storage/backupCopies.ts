@@ -284,11 +284,11 @@ export async function findBackupsAtEveryLocation(
     }
   }
   // Two folders on one physical drive are one drive: losing or dropping it loses both copies, so they must
-  // never pass for two. Told apart by the file system's device number (a location not there is named below).
+  // never pass for two (driveOf; a location not there is named below).
   const disks = await listWithDrivelist().catch(() => [])
-  const drives = await Promise.all(real.map((location) => driveIdOf(location, disks)))
+  const drives = await Promise.all(real.map((location) => driveOf(location, disks)))
   for (const [i, drive] of drives.entries()) {
-    const other = drives.findIndex((each, j) => j !== i && drive !== undefined && each === drive)
+    const other = drives.findIndex((each, j) => j !== i && drive !== undefined && each?.id === drive.id)
     if (other !== -1) {
       throw new CompanionError(
         'INVALID_INPUT',
@@ -302,7 +302,7 @@ export async function findBackupsAtEveryLocation(
   for (const [index, location] of named.entries()) {
     try {
       const { cardFolders } = await findBackupCardFolders([location])
-      const device = (await fsp.stat(real[index] as string).catch(() => undefined))?.dev
+      const device = drives[index]?.device
       found.push({ location, cardFolders, ...(device === undefined ? {} : { device }) })
     } catch (error) {
       if (isCompanionError(error) && error.code === 'DESTINATION_NOT_FOUND') missing.push(location)
@@ -324,21 +324,23 @@ export async function findBackupsAtEveryLocation(
  * Which physical drive a location is on, or undefined when it is not there: the disk drivelist lists it
  * under (two partitions of one disk are one drive), else its file system's device number. A mount point
  * counts only when the location is on that very file system (a tmpfs mounted below `/` is not the system
- * disk).
+ * disk). With it, the file system's device number, which each copy counted for the location must share.
  */
-async function driveIdOf(location: string, disks: readonly RawDrive[]): Promise<string | undefined> {
-  const simulated = simulatedDriveOf(location)
-  if (simulated !== undefined) return simulated
+async function driveOf(
+  location: string,
+  disks: readonly RawDrive[],
+): Promise<{ id: string; device: number } | undefined> {
   const stats = await fsp.stat(location).catch(() => undefined)
   if (stats === undefined) return undefined
+  const simulated = simulatedDriveOf(location)
+  if (simulated !== undefined) return { id: simulated, device: stats.dev }
   const mounts = disks
     .flatMap((disk) => disk.mountpoints.map((mount) => ({ disk: disk.device, path: mount.path })))
     .filter((mount) => isEqualOrParent(location, mount.path))
     .sort((a, b) => b.path.length - a.path.length)
   const mount = mounts[0]
-  if (mount && (await fsp.stat(mount.path).catch(() => undefined))?.dev === stats.dev)
-    return `disk:${mount.disk}`
-  return `device:${stats.dev}`
+  const onMount = mount && (await fsp.stat(mount.path).catch(() => undefined))?.dev === stats.dev
+  return { id: onMount ? `disk:${mount.disk}` : `device:${stats.dev}`, device: stats.dev }
 }
 
 async function isFile(absolutePath: string): Promise<boolean> {
