@@ -36,14 +36,19 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true })
 })
 
+/** The fixture's first night, as the Photos screen asks for it through the contract. */
+async function firstNight(): Promise<NightPhotos> {
+  const outcome = await dispatchCommand(companion.handlers, 'photos.night', {
+    source: card,
+    night: '2024-09-01',
+  })
+  return (outcome.ok ? outcome.value : undefined) as NightPhotos
+}
+
 describe("the renderer's photo images", () => {
   it('come through the contract as data: URLs in the desktop app (no custom protocol, no new CSP source)', async () => {
     configurePhotoImages({ kind: 'contract' })
-    const outcome = await dispatchCommand(companion.handlers, 'photos.night', {
-      source: card,
-      night: '2024-09-01',
-    })
-    const night = (outcome.ok ? outcome.value : undefined) as NightPhotos
+    const night = await firstNight()
     const photo = night.photos.find((candidate) => candidate.flags.length === 0)
     const image = await photoImageUrl('thumbnail', card, photo?.path as string)
     expect(image.ok).toBe(true)
@@ -70,11 +75,7 @@ describe("the renderer's photo images", () => {
 
   it("bring the 100 % original through the contract in the desktop app: the card's own bytes", async () => {
     configurePhotoImages({ kind: 'contract' })
-    const outcome = await dispatchCommand(companion.handlers, 'photos.night', {
-      source: card,
-      night: '2024-09-01',
-    })
-    const night = (outcome.ok ? outcome.value : undefined) as NightPhotos
+    const night = await firstNight()
     const photo = night.photos.find((candidate) => candidate.flags.length === 0)
     const original = await photoOriginalUrl(card, photo?.path as string)
     const url = original.ok ? original.url : ''
