@@ -23,7 +23,15 @@ export const rendererConfig = defineConfig({
 
 export default defineElectronConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // A backup's copy threads start their own entry (src/core/storage/copyThreads.ts finds it here).
+          copyThread: resolve('src/core/storage/copyThread.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: {

@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'out', 'cli'))
 fs.rmSync(outdir, { recursive: true, force: true })
 await build({
-  entryPoints: { creaturebox: path.join(root, 'src', 'cli', 'main.ts') },
+  // A backup's copy threads start their own entry (src/core/storage/copyThreads.ts finds it beside this one).
+  entryPoints: {
+    creaturebox: path.join(root, 'src', 'cli', 'main.ts'),
+    copyThread: path.join(root, 'src', 'core', 'storage', 'copyThread.ts'),
+  },
   outdir,
   outExtension: { '.js': '.mjs' },
   // Modules imported on demand (ssh2, ioredis, sharp behind them) stay in their own chunks, so a command

@@ -22,6 +22,8 @@ export function recordingSource(
   const bytesRead = new Map<string, number>()
   const count = (file: string, bytes: number) => bytesRead.set(file, (bytesRead.get(file) ?? 0) + bytes)
   const recorded = Object.create(source) as PhotoSource
+  // A backup's copy threads would read the card themselves, past this record.
+  recorded.localPath = undefined
   recorded.readRange = async (file, start, length) => {
     const data = await source.readRange(file, start, length)
     reads.push({ path: file, bytes: data.length, whole: false })

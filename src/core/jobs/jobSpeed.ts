@@ -1,6 +1,13 @@
 /** Samples older than this no longer count: speed follows changes within seconds but is not jittery. */
 const WINDOW_MS = 5_000
 
+/**
+ * Samples are kept at least this far apart (the newest moves along in between): a backup of small photos
+ * reports thousands of times a second, and trimming a window of tens of thousands of samples cost more than
+ * a tenth of the run.
+ */
+const SAMPLE_SPACING_MS = 50
+
 /** Speed and ETA from bytes progress over a sliding window of recent samples. */
 export class SpeedMeter {
   private samples: { at: number; bytes: number }[] = []
@@ -9,7 +16,10 @@ export class SpeedMeter {
     const last = this.samples.at(-1)
     // Bytes going backwards means the task restarted its count (a retry): start measuring afresh.
     if (last && bytesDone < last.bytes) this.samples = []
-    this.samples.push({ at, bytes: bytesDone })
+    const before = this.samples.at(-2)
+    if (before && at - before.at < SAMPLE_SPACING_MS)
+      this.samples[this.samples.length - 1] = { at, bytes: bytesDone }
+    else this.samples.push({ at, bytes: bytesDone })
     while (this.samples.length > 2 && (this.samples[0] as { at: number }).at < at - WINDOW_MS)
       this.samples.shift()
   }

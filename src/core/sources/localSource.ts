@@ -164,6 +164,10 @@ export class LocalSource implements PhotoSource {
     }
   }
 
+  localPath(relativePath: string): string {
+    return this.abs(relativePath)
+  }
+
   async readRange(relativePath: string, start: number, length: number): Promise<Buffer> {
     const handle = await fsp.open(this.abs(relativePath), 'r')
     try {

@@ -75,6 +75,12 @@ export interface PhotoSource {
    * this spare one allocation per chunk (see readSourceChunks), the others are read through their stream.
    */
   openReader?(path: string): Promise<SourceFileReader>
+  /**
+   * Optional: the file's path on this computer, when reading it there is all that openReader does. A backup
+   * then copies the file in a copy thread, which reads it itself (storage/threadedCopy.ts); a source whose
+   * reads do more (a box, a wrapper that counts or fails reads) must not offer it.
+   */
+  localPath?(path: string): string
   /** Up to `length` bytes from `start` (EXIF headers, magic numbers). */
   readRange(path: string, start: number, length: number): Promise<Buffer>
   writeFile(path: string, data: Buffer | string): Promise<void>

@@ -9,6 +9,7 @@ import {
   refuseIfTooSmall,
   type Destination,
 } from './backupDestinations.js'
+import { CopyThreads } from './copyThreads.js'
 import { hashSourceFile } from './fileHash.js'
 import { decideBackup, type FileState } from './incremental.js'
 import type { BackupRun, RunningBackupCopies } from './runningBackupCopies.js'
@@ -48,6 +49,12 @@ export interface BackupOptions {
  */
 const FILES_IN_FLIGHT = 8
 
+/**
+ * Copy threads for a card on this computer (copyThreads.ts): each takes one file at a time, so four keep
+ * four files' flushes waiting on the drives while the main thread records the others.
+ */
+const COPY_THREADS = 4
+
 /** What one file needs, decided per drive from stats and manifests only: a no-op run reads no photo. */
 interface PlannedCopy {
   file: BackupFile
@@ -83,6 +90,8 @@ export async function backupFiles(
   const failed: FileFailure[] = [...(options.unreadable ?? [])]
   const flagged: BackupResult['flagged'] = []
   let run: BackupRun | undefined
+  // Started with the first file copied: a run with nothing new starts none.
+  const threads = source.localPath ? new CopyThreads(COPY_THREADS, signal) : undefined
 
   try {
     const plan = dropRefusedFiles(
@@ -141,6 +150,7 @@ export async function backupFiles(
         const outcome = await copyToDestinations(source, file, targets, {
           verify,
           signal,
+          threads,
           onBytes: (bytes) => {
             bytesDone += bytes
             report(file.path)
@@ -192,6 +202,7 @@ export async function backupFiles(
     report()
   } finally {
     run?.end()
+    await threads?.close()
     await closeDestinations(destinations)
   }
 

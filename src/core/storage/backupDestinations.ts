@@ -5,6 +5,7 @@ import type { DestinationResult } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import { acquireBackupLock, type BackupLock } from './backupLock.js'
 import { UNSAFE_DESTINATION_MESSAGES, unsafeDestinationReason } from './cleanupSafety.js'
+import { isStillTheDrive } from './driveIdentity.js'
 import { destinationNamesFor, UNOPENED_NAMES, type DestinationNames } from './destinationNames.js'
 import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { isInside } from './safety.js'
@@ -243,10 +244,11 @@ export const tooSmallMessage = (drive: string, freeBytes: number, bytesNeeded: n
  */
 export async function assertSameDrive(destination: Destination): Promise<void> {
   const stats = await fsp.stat(destination.root).catch(() => undefined)
-  if (!stats?.isDirectory() || stats.dev !== destination.device) throw new DriveGoneError()
+  if (!isStillTheDrive(stats, destination.device)) throw new DriveGoneError()
 }
 
-class DriveGoneError extends Error {}
+/** The drive's root is no longer the drive the run started with (unplugged, unmounted). */
+export class DriveGoneError extends Error {}
 
 export function failDestination(destination: Destination, error: unknown): void {
   if (destination.dead) return

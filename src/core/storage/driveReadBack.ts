@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import { errnoCode } from '../errors.js'
-import { createHasher, hashFile } from './fileHash.js'
+import { createHasher, hashFile, type Hasher } from './fileHash.js'
 
 /**
  * Reading a copy back from the drive itself, not from the page cache.
@@ -104,5 +104,62 @@ async function hashDirect(
   } finally {
     releaseAlignedBuffer(buffer)
     await handle.close()
+  }
+}
+
+/**
+ * hashFromDrive with synchronous calls, for a copy thread (threadedCopy.ts), where blocking is the point:
+ * the same direct read, the same fallback through the cache. `buffer` is any free buffer for that fallback.
+ */
+export function hashFromDriveSync(absolutePath: string, buffer: Buffer, newHasher: () => Hasher): ReadBack {
+  const flag = directFlag()
+  if (flag !== undefined) {
+    const hash = hashDirectSync(absolutePath, flag, newHasher)
+    if (hash !== undefined) return { hash, level: 'drive' }
+  }
+  const fd = fs.openSync(absolutePath, 'r')
+  try {
+    const hasher = newHasher()
+    for (let position = 0; ;) {
+      const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, position)
+      if (bytesRead === 0) return { hash: hasher.digest(), level: 'cache' }
+      hasher.update(buffer.subarray(0, bytesRead))
+      position += bytesRead
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Hasher): string | undefined {
+  let fd: number
+  try {
+    fd = fs.openSync(absolutePath, fs.constants.O_RDONLY | flag)
+  } catch (error) {
+    if (refusesDirectIo(error)) return undefined
+    throw error
+  }
+  const buffer = acquireAlignedBuffer()
+  try {
+    const { size } = fs.fstatSync(fd)
+    const hasher = newHasher()
+    for (let position = 0; ;) {
+      let bytesRead: number
+      try {
+        bytesRead = fs.readSync(fd, buffer, 0, ALIGNED_CHUNK_BYTES, position)
+      } catch (error) {
+        hasher.digest()
+        if (refusesDirectIo(error)) return undefined
+        throw error
+      }
+      hasher.update(buffer.subarray(0, bytesRead))
+      position += bytesRead
+      if (bytesRead === ALIGNED_CHUNK_BYTES) continue
+      const digest = hasher.digest()
+      return position >= size ? digest : undefined
+    }
+  } finally {
+    releaseAlignedBuffer(buffer)
+    fs.closeSync(fd)
   }
 }

@@ -20,7 +20,25 @@ export interface Hasher {
 const idleHashers: IHasher[] = []
 
 export async function createHasher(): Promise<Hasher> {
-  const hasher = idleHashers.pop() ?? (await createXXHash128())
+  return reuse(idleHashers.pop() ?? (await createXXHash128()))
+}
+
+/**
+ * For synchronous code (a copy thread): an idle hasher, without waiting for WebAssembly. The thread makes
+ * sure with keepHashersReady that there are enough before each synchronous run.
+ */
+export function takeReadyHasher(): Hasher {
+  const hasher = idleHashers.pop()
+  if (!hasher) throw new Error('No hasher ready: call keepHashersReady first')
+  return reuse(hasher)
+}
+
+/** Instantiates hashers until `count` are idle (one that was never digested is not handed back). */
+export async function keepHashersReady(count: number): Promise<void> {
+  while (idleHashers.length < count) idleHashers.push(await createXXHash128())
+}
+
+function reuse(hasher: IHasher): Hasher {
   hasher.init()
   let spent = false
   return {

@@ -36,6 +36,9 @@ export interface ManifestMove {
   movedAt: number
 }
 
+/** One line of a manifest, as every writer appends it (ManifestWriter here, a copy thread in threadedCopy.ts). */
+export const manifestLineOf = (entry: ManifestEntry | ManifestMove): string => JSON.stringify(entry) + '\n'
+
 // Lines are checked by hand rather than by a schema: a zod parse per line was half the time of reading a
 // 20 000-line manifest, which every backup, no-op included, does first.
 const isString = (value: unknown): value is string => typeof value === 'string'
@@ -139,7 +142,17 @@ export class ManifestWriter {
     const list = Array.isArray(entries) ? entries : [entries]
     if (list.length === 0) return
     // One write per batch on an O_APPEND file: concurrent appends never interleave within a line.
-    await this.handle.write(list.map((entry) => JSON.stringify(entry) + '\n').join(''))
+    await this.handle.write(list.map(manifestLineOf).join(''))
+    await this.wroteElsewhere()
+  }
+
+  /** The open O_APPEND descriptor, through which a copy thread appends its lines (threadedCopy.ts). */
+  get fd(): number {
+    return this.handle.fd
+  }
+
+  /** Lines appended to this file by a copy thread: they reach the drive with the next flush, as these do. */
+  async wroteElsewhere(): Promise<void> {
     this.dirty = true
     if (Date.now() - this.lastSync >= SYNC_INTERVAL_MS) await this.flush()
   }

@@ -5,19 +5,29 @@ import { isPhotoFile } from '../../shared/photoName.js'
 import { CompanionError, describeError, errnoCode, isSourceGone } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { readSourceChunks } from '../sources/readSourceChunks.js'
-import { assertSameDrive, failDestination, PARTIAL_SUFFIX, type Destination } from './backupDestinations.js'
+import {
+  assertSameDrive,
+  DriveGoneError,
+  failDestination,
+  PARTIAL_SUFFIX,
+  type Destination,
+} from './backupDestinations.js'
 import { photoFlagsOf } from './captureTime.js'
 import { FileEnds } from './fileEnds.js'
 import { hashFromDrive } from './driveReadBack.js'
 import { createHasher, HASH_ALGORITHM } from './fileHash.js'
+import type { CopyThreads } from './copyThreads.js'
 import { copyPathOf } from './manifest.js'
 import { resolveInside } from './safety.js'
+import { NAME_REFUSALS, type ErrorFacts, type ThreadTarget } from './threadedCopy.js'
 
 /**
  * Copies one card file to several drives, reading it once (rclone's copy.go idea: a small state object,
  * one method per step). Each copy goes to a temp name, is flushed to the drive, re-read and hashed, and only
  * when it matches the card's bytes is it renamed into place, given the card's mtime, and recorded in that
- * drive's manifest. A drive that fails stops only itself.
+ * drive's manifest. A drive that fails stops only itself. A file of a card on this computer is copied by
+ * one of the run's copy threads (threadedCopy.ts, the same steps with synchronous calls); this thread then
+ * records what happened on each drive.
  */
 export async function copyToDestinations(
   source: PhotoSource,
@@ -25,6 +35,10 @@ export async function copyToDestinations(
   destinations: Destination[],
   options: CopyOptions,
 ): Promise<FileFailure | CopyOutcome> {
+  const localPath = options.threads && source.localPath?.(file.path)
+  if (options.threads && localPath !== undefined) {
+    return copyInThread(options.threads, source, file, localPath, destinations, options)
+  }
   const copy = new VerifiedCopy(source, file, options)
   await copy.openTargets(destinations)
   const read = await copy.streamFromSource()
@@ -43,6 +57,8 @@ export interface CopyOptions {
   verify: boolean
   signal?: AbortSignal
   onBytes: (bytes: number) => void
+  /** The run's copy threads, for a source whose files are on this computer. */
+  threads?: CopyThreads
 }
 
 interface Target {
@@ -77,25 +93,15 @@ class VerifiedCopy {
   /** A temp file per drive, after checking the drive is still the one the run started with. */
   async openTargets(destinations: Destination[]): Promise<void> {
     for (const destination of destinations) {
-      const finalPath = resolveInside(destination.cardFolder, destination.names.storedAs(this.file.path))
-      const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
+      const { finalPath, tempPath } = copyPathsOf(destination, this.file.path)
       try {
         await assertSameDrive(destination)
         await fsp.mkdir(path.dirname(finalPath), { recursive: true })
         this.targets.push({ destination, finalPath, tempPath, handle: await fsp.open(tempPath, 'w') })
       } catch (error) {
         const code = errnoCode(error)
-        // The drive took this run's lock and folder, so a refusal now is of this name (a character its
-        // driver cannot store): that file is not copied there, the drive goes on with the others.
-        if (code !== undefined && NAME_REFUSALS.has(code)) {
-          destination.result.failed.push({
-            path: this.file.path,
-            code: 'NAME_REFUSED_BY_DRIVE',
-            reason: `The drive refused this name (${code}): not copied there`,
-          })
-          continue
-        }
-        failDestination(destination, error)
+        if (code !== undefined && NAME_REFUSALS.has(code)) refuseName(destination, this.file.path, code)
+        else failDestination(destination, error)
       }
     }
   }
@@ -118,11 +124,7 @@ class VerifiedCopy {
       }
     } catch (error) {
       await this.discard(this.targets)
-      if (this.options.signal?.aborted) throw cancelled()
-      // A box out of reach for good (its reconnect attempts spent) fails the job with its own clear message.
-      if (isSourceGone(error)) throw error
-      if (this.source.stillThere && !(await this.source.stillThere())) throw cardRemoved(error)
-      return unreadableFailure(this.file.path, error)
+      return sourceReadFailure(this.source, this.file.path, error, this.options.signal)
     }
     this.sourceHash = hasher.digest()
     return undefined
@@ -135,11 +137,7 @@ class VerifiedCopy {
       // EFBIG: larger than the drive's file system holds (FAT32 where its type could not be read first).
       if (errnoCode(error) === 'EFBIG') {
         target.refused = true
-        target.destination.result.failed.push({
-          path: this.file.path,
-          code: 'FILE_TOO_LARGE_FOR_DRIVE',
-          reason: 'The drive cannot hold a file this large (EFBIG): not copied there',
-        })
+        refuseTooLarge(target.destination, this.file.path)
         return
       }
       failDestination(target.destination, error)
@@ -177,34 +175,16 @@ class VerifiedCopy {
     if (readBack?.level === 'cache') destination.result.readBackFromCache++
     if (readBack && readBack.hash !== this.sourceHash) {
       await fsp.rm(target.tempPath, { force: true })
-      destination.result.failed.push({
-        path: this.file.path,
-        code: 'VERIFY_MISMATCH',
-        reason: 'The copy read back differs from the card: the drive may be failing',
-      })
+      recordMismatch(destination, this.file.path)
       return
     }
     await keepEarlierPhoto(destination, this.file.path, this.sourceHash)
     await fsp.rename(target.tempPath, target.finalPath)
     const mtime = new Date(this.file.mtimeMs)
     await fsp.utimes(target.finalPath, mtime, mtime)
-    // Without verification nothing is recorded: the manifest lists verified copies only.
-    if (this.options.verify) {
-      const storedAs = destination.names.storedAs(this.file.path)
-      await destination.writer?.append({
-        path: this.file.path,
-        ...(storedAs === this.file.path ? {} : { storedAs }),
-        size: this.size,
-        mtimeMs: this.file.mtimeMs,
-        hash: this.sourceHash,
-        algorithm: HASH_ALGORITHM,
-        verifiedAt: Date.now(),
-      })
-    }
+    await recordCopy(destination, this.file, this.size, this.sourceHash, this.options.verify)
     this.committed++
     if (this.options.verify) this.verifiedCopy ??= target.finalPath
-    destination.result.copied++
-    destination.result.bytesCopied += this.size
   }
 
   /** Judged from the bytes just copied, so a damaged photo is reported without a second read of the card. */
@@ -235,8 +215,168 @@ async function writeAll(handle: fsp.FileHandle, data: Buffer): Promise<void> {
   }
 }
 
-/** Errors a drive gives for a name it cannot store (fusefat: any non-ASCII name is EPERM). */
-const NAME_REFUSALS = new Set(['EINVAL', 'ENAMETOOLONG', 'EILSEQ', 'EPERM'])
+/**
+ * The copy made by a copy thread, recorded here by the same rules as VerifiedCopy's: the thread reports
+ * what happened on each drive, this thread decides what it means for the drive and the run.
+ */
+async function copyInThread(
+  threads: CopyThreads,
+  source: PhotoSource,
+  file: SourceFile,
+  sourcePath: string,
+  destinations: Destination[],
+  options: CopyOptions,
+): Promise<FileFailure | CopyOutcome> {
+  const targets = destinations.map((destination): ThreadTarget => {
+    const earlier = destination.manifest.get(file.path)
+    const storedAs = destination.names.storedAs(file.path)
+    const manifestFd = destination.writer?.fd
+    return {
+      root: destination.root,
+      device: destination.device,
+      ...copyPathsOf(destination, file.path),
+      // keepEarlierPhoto's case, decided before the rename: only a photo is kept aside.
+      ...(earlier && isPhotoFile(file.path) ? { earlierHash: earlier.hash } : {}),
+      ...(manifestFd === undefined ? {} : { manifestFd }),
+      ...(storedAs === file.path ? {} : { storedAs }),
+    }
+  })
+  let reported = 0
+  const reply = await threads.copy(
+    { sourcePath, cardPath: file.path, mtimeMs: file.mtimeMs, verify: options.verify, targets },
+    (bytes) => {
+      reported += bytes
+      options.onBytes(bytes)
+    },
+  )
+  if (reply.size > reported) options.onBytes(reply.size - reported)
+  let verifiedCopy: string | undefined
+  let kept = 0
+  for (const [index, outcome] of reply.targets.entries()) {
+    const destination = destinations[index] as Destination
+    const { tempPath, finalPath } = targets[index] as ThreadTarget
+    if (outcome.kind === 'nameRefused') refuseName(destination, file.path, outcome.code)
+    if (outcome.kind === 'tooLarge') refuseTooLarge(destination, file.path)
+    if (outcome.kind === 'mismatch') recordMismatch(destination, file.path)
+    if (outcome.kind === 'failed') {
+      failDestination(destination, outcome.driveGone ? new DriveGoneError() : errorOf(outcome.error))
+    }
+    if (outcome.kind === 'committed') {
+      // Verified and recorded by the thread: a true record even if the drive was given up meanwhile.
+      countCopy(destination, reply.size)
+      if (options.verify) await destination.writer?.wroteElsewhere()
+    }
+    if (outcome.kind === 'awaitingRename') {
+      try {
+        // Given up (full, unplugged) while this file was copied: nothing more is done on that drive.
+        if (destination.dead) throw new DriveGoneError()
+        await keepEarlierPhoto(destination, file.path, reply.hash as string)
+        await fsp.rename(tempPath, finalPath)
+        const mtime = new Date(file.mtimeMs)
+        await fsp.utimes(finalPath, mtime, mtime)
+        await recordCopy(destination, file, reply.size, reply.hash as string, options.verify)
+      } catch (error) {
+        await fsp.rm(tempPath, { force: true }).catch(() => undefined)
+        failDestination(destination, error)
+        continue
+      }
+    }
+    if (outcome.kind !== 'committed' && outcome.kind !== 'awaitingRename') continue
+    if (outcome.readBack === 'cache') destination.result.readBackFromCache++
+    kept++
+    if (options.verify) verifiedCopy ??= finalPath
+  }
+  if (reply.cancelled) throw cancelled()
+  if (reply.sourceError) {
+    return sourceReadFailure(source, file.path, errorOf(reply.sourceError), options.signal)
+  }
+  return { flags: kept > 0 ? reply.flags : [], verifiedCopy }
+}
+
+/** Where a card file's copy goes on a drive, and the temp name it is written under until verified. */
+function copyPathsOf(destination: Destination, cardPath: string): { finalPath: string; tempPath: string } {
+  const finalPath = resolveInside(destination.cardFolder, destination.names.storedAs(cardPath))
+  const tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`)
+  return { finalPath, tempPath }
+}
+
+/**
+ * The drive took this run's lock and folder, so a refusal now is of this name (a character its driver
+ * cannot store): that file is not copied there, the drive goes on with the others.
+ */
+function refuseName(destination: Destination, cardPath: string, code: string): void {
+  destination.result.failed.push({
+    path: cardPath,
+    code: 'NAME_REFUSED_BY_DRIVE',
+    reason: `The drive refused this name (${code}): not copied there`,
+  })
+}
+
+/** EFBIG: larger than the drive's file system holds (FAT32 where its type could not be read first). */
+function refuseTooLarge(destination: Destination, cardPath: string): void {
+  destination.result.failed.push({
+    path: cardPath,
+    code: 'FILE_TOO_LARGE_FOR_DRIVE',
+    reason: 'The drive cannot hold a file this large (EFBIG): not copied there',
+  })
+}
+
+function recordMismatch(destination: Destination, cardPath: string): void {
+  destination.result.failed.push({
+    path: cardPath,
+    code: 'VERIFY_MISMATCH',
+    reason: 'The copy read back differs from the card: the drive may be failing',
+  })
+}
+
+/** A copy in place on a drive: counted, and in the manifest when verified (it lists verified copies only). */
+async function recordCopy(
+  destination: Destination,
+  file: SourceFile,
+  size: number,
+  hash: string,
+  verified: boolean,
+): Promise<void> {
+  if (verified) {
+    const storedAs = destination.names.storedAs(file.path)
+    await destination.writer?.append({
+      path: file.path,
+      ...(storedAs === file.path ? {} : { storedAs }),
+      size,
+      mtimeMs: file.mtimeMs,
+      hash,
+      algorithm: HASH_ALGORITHM,
+      verifiedAt: Date.now(),
+    })
+  }
+  countCopy(destination, size)
+}
+
+function countCopy(destination: Destination, size: number): void {
+  destination.result.copied++
+  destination.result.bytesCopied += size
+}
+
+/**
+ * The card file could not be read: nothing of it was kept anywhere. A cancelled run, a box out of reach for
+ * good (its reconnect attempts spent) and a card pulled out stop the run once; anything else is this file's
+ * failure and the run goes on.
+ */
+async function sourceReadFailure(
+  source: PhotoSource,
+  cardPath: string,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): Promise<FileFailure> {
+  if (signal?.aborted) throw cancelled()
+  if (isSourceGone(error)) throw error
+  if (source.stillThere && !(await source.stillThere())) throw cardRemoved(error)
+  return unreadableFailure(cardPath, error)
+}
+
+/** An error as a copy thread described it, with its errno code, for the messages made from errors here. */
+const errorOf = (facts: ErrorFacts): Error =>
+  Object.assign(new Error(facts.message), facts.code ? { code: facts.code } : {})
 
 /** The card stopped answering mid-run (pulled out): the backup stops once, keeping what was verified. */
 const cardRemoved = (cause: unknown) =>

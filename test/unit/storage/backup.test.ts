@@ -68,8 +68,29 @@ describe('backupFiles', () => {
     }
   })
 
-  it('reads each card file once however many drives it writes to', async () => {
+  it('copies a card on this computer in copy threads: this thread reads none of its files', async () => {
     const source = await LocalSource.open(card)
+    const files = await cardFiles(source)
+    const readHere = () => {
+      throw new Error('a card file was read on the main thread')
+    }
+    Object.assign(source, { openReader: readHere, createReadStream: readHere, readRange: readHere })
+    const result = await backupFiles(source, files, [driveA, driveB], { deviceName: 'adeptTurca' })
+    expect(result.failed).toEqual([])
+    expect(result.destinations.map((destination) => destination.copied)).toEqual([4, 4])
+    for (const drive of [driveA, driveB]) {
+      const manifest = await readManifest(path.join(drive, 'adeptTurca_CARD'))
+      for (const file of files) {
+        const copy = path.join(drive, 'adeptTurca_CARD', file.path)
+        expect(manifest.get(file.path)?.hash).toBe(await hashFile(path.join(card, file.path)))
+        expect(await hashFile(copy)).toBe(manifest.get(file.path)?.hash)
+      }
+    }
+  })
+
+  it('reads each file of a card read on this thread (as a box is) once however many drives it writes to', async () => {
+    const source = await LocalSource.open(card)
+    Object.assign(source, { localPath: undefined })
     const files = await cardFiles(source)
     const bytesRead = new Map<string, number>()
     const openReader = source.openReader.bind(source)
@@ -128,7 +149,8 @@ describe('backupFiles', () => {
   it('copies from a source that offers only a stream (no positional reads)', async () => {
     const local = await LocalSource.open(card)
     const files = await cardFiles(local)
-    const streamOnly = Object.assign(Object.create(local) as LocalSource, { openReader: undefined })
+    const streamOnly = Object.create(local) as LocalSource
+    Object.assign(streamOnly, { openReader: undefined, localPath: undefined })
     const result = await backupFiles(streamOnly, files, [driveA], { deviceName: 'adeptTurca' })
     expect(result.copied).toBe(4)
     for (const file of files) {
