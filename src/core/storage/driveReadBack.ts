@@ -29,6 +29,16 @@ export interface ReadBack {
 /** A multiple of every block size a drive uses (512 B to 64 KiB), and one WebAssembly memory of 16 pages. */
 const ALIGNED_CHUNK_BYTES = 1024 * 1024
 const WASM_PAGE_BYTES = 64 * 1024
+/** The largest block size a drive uses: every direct read's offset and length are multiples of it. */
+const DIRECT_ALIGNMENT = 64 * 1024
+
+/**
+ * How much one direct read asks for: the rest of the file rounded up to whole aligned blocks, at most a
+ * chunk. Asking for a whole chunk of a small file makes the kernel zero the buffer past its end (ext4's
+ * direct reads: 900 KB zeroed per 100 KB photo, a sixth of a backup's CPU).
+ */
+const directReadBytes = (remaining: number): number =>
+  Math.min(ALIGNED_CHUNK_BYTES, Math.ceil(Math.max(remaining, 1) / DIRECT_ALIGNMENT) * DIRECT_ALIGNMENT)
 
 const idleAlignedBuffers: Buffer[] = []
 const MAX_IDLE = 16
@@ -84,9 +94,10 @@ async function hashDirect(
     for (;;) {
       signal?.throwIfAborted()
       let bytesRead: number
+      // Whole aligned blocks at aligned offsets; the last read simply comes back short at the end of the file.
+      const wanted = directReadBytes(size - position)
       try {
-        // Whole aligned chunks at aligned offsets; the last read simply comes back short at the end of the file.
-        ;({ bytesRead } = await handle.read(buffer, 0, ALIGNED_CHUNK_BYTES, position))
+        ;({ bytesRead } = await handle.read(buffer, 0, wanted, position))
       } catch (error) {
         if (refusesDirectIo(error)) {
           hasher.digest()
@@ -96,7 +107,7 @@ async function hashDirect(
       }
       hasher.update(buffer.subarray(0, bytesRead))
       position += bytesRead
-      if (bytesRead === ALIGNED_CHUNK_BYTES) continue
+      if (bytesRead === wanted && position < size) continue
       const digest = hasher.digest()
       // A short read ends the file; one before its end would leave the next offset unaligned.
       return position >= size ? digest : undefined
@@ -145,8 +156,9 @@ function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Has
     const hasher = newHasher()
     for (let position = 0; ;) {
       let bytesRead: number
+      const wanted = directReadBytes(size - position)
       try {
-        bytesRead = fs.readSync(fd, buffer, 0, ALIGNED_CHUNK_BYTES, position)
+        bytesRead = fs.readSync(fd, buffer, 0, wanted, position)
       } catch (error) {
         hasher.digest()
         if (refusesDirectIo(error)) return undefined
@@ -154,7 +166,7 @@ function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Has
       }
       hasher.update(buffer.subarray(0, bytesRead))
       position += bytesRead
-      if (bytesRead === ALIGNED_CHUNK_BYTES) continue
+      if (bytesRead === wanted && position < size) continue
       const digest = hasher.digest()
       return position >= size ? digest : undefined
     }
