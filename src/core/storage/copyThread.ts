@@ -21,6 +21,7 @@ const port = parentPort
 if (port) {
   const { cancelFlag } = workerData as CopyThreadData
   const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES)
+  const madeFolders = new Set<string>()
   const waiting: ThreadCopyRequest[] = []
   let busy = false
   const work = async () => {
@@ -33,6 +34,7 @@ if (port) {
         newHasher: takeReadyHasher,
         isCancelled: () => Atomics.load(cancelFlag, 0) === 1,
         onBytes: (bytes) => port.postMessage({ progress: [id, bytes] }),
+        madeFolders,
       })
       port.postMessage(reply)
     }
