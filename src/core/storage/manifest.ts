@@ -36,6 +36,26 @@ export interface ManifestMove {
   movedAt: number
 }
 
+/** The entry of a copy verified just now; `storedAs` only when the drive holds it under another name. */
+export function verifiedEntryOf(copy: {
+  path: string
+  storedAs: string
+  size: number
+  mtimeMs: number
+  hash: string
+}): ManifestEntry {
+  const { path, storedAs, size, mtimeMs, hash } = copy
+  return {
+    path,
+    ...(storedAs === path ? {} : { storedAs }),
+    size,
+    mtimeMs,
+    hash,
+    algorithm: HASH_ALGORITHM,
+    verifiedAt: Date.now(),
+  }
+}
+
 /** One line of a manifest, as every writer appends it (ManifestWriter here, a copy thread in threadedCopy.ts). */
 export const manifestLineOf = (entry: ManifestEntry | ManifestMove): string => JSON.stringify(entry) + '\n'
 

@@ -7,8 +7,8 @@ import { photoFlagsOf } from './captureTime.js'
 import { hashFromDriveSync, type ReadBackLevel } from './driveReadBack.js'
 import { isStillTheDrive } from './driveIdentity.js'
 import { FileEnds } from './fileEnds.js'
-import { HASH_ALGORITHM, type Hasher } from './fileHash.js'
-import { manifestLineOf } from './manifest.js'
+import type { Hasher } from './fileHash.js'
+import { manifestLineOf, verifiedEntryOf } from './manifest.js'
 
 /**
  * One card file copied to several drives by a copy thread (copyThread.ts) with synchronous calls: the same
@@ -241,15 +241,15 @@ function appendLine(
   request: ThreadCopyRequest,
   reply: ThreadCopyReply,
 ): void {
-  const line = manifestLineOf({
-    path: request.cardPath,
-    ...(target.storedAs === undefined ? {} : { storedAs: target.storedAs }),
-    size: reply.size,
-    mtimeMs: request.mtimeMs,
-    hash: reply.hash as string,
-    algorithm: HASH_ALGORITHM,
-    verifiedAt: Date.now(),
-  })
+  const line = manifestLineOf(
+    verifiedEntryOf({
+      path: request.cardPath,
+      storedAs: target.storedAs ?? request.cardPath,
+      size: reply.size,
+      mtimeMs: request.mtimeMs,
+      hash: reply.hash as string,
+    }),
+  )
   writeAll(fd, Buffer.from(line))
 }
 

@@ -15,9 +15,9 @@ import {
 import { photoFlagsOf } from './captureTime.js'
 import { FileEnds } from './fileEnds.js'
 import { hashFromDrive } from './driveReadBack.js'
-import { createHasher, HASH_ALGORITHM } from './fileHash.js'
+import { createHasher } from './fileHash.js'
 import type { CopyThreads } from './copyThreads.js'
-import { copyPathOf } from './manifest.js'
+import { copyPathOf, verifiedEntryOf } from './manifest.js'
 import { resolveInside } from './safety.js'
 import { NAME_REFUSALS, type ErrorFacts, type ThreadTarget } from './threadedCopy.js'
 
@@ -264,7 +264,11 @@ async function copyInThread(
     if (outcome.kind === 'committed') {
       // Verified and recorded by the thread: a true record even if the drive was given up meanwhile.
       countCopy(destination, reply.size)
-      if (options.verify) await destination.writer?.wroteElsewhere()
+      // Its turn to flush the manifest may come now; a drive that fails that stops, as for a line written here.
+      if (options.verify)
+        await destination.writer
+          ?.wroteElsewhere()
+          .catch((error: unknown) => failDestination(destination, error))
     }
     if (outcome.kind === 'awaitingRename') {
       try {
@@ -339,15 +343,9 @@ async function recordCopy(
 ): Promise<void> {
   if (verified) {
     const storedAs = destination.names.storedAs(file.path)
-    await destination.writer?.append({
-      path: file.path,
-      ...(storedAs === file.path ? {} : { storedAs }),
-      size,
-      mtimeMs: file.mtimeMs,
-      hash,
-      algorithm: HASH_ALGORITHM,
-      verifiedAt: Date.now(),
-    })
+    await destination.writer?.append(
+      verifiedEntryOf({ path: file.path, storedAs, size, mtimeMs: file.mtimeMs, hash }),
+    )
   }
   countCopy(destination, size)
 }
