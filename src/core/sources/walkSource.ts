@@ -37,6 +37,17 @@ export interface WalkOptions {
  * cleanup) is simply no longer there; the root itself failing always throws.
  */
 export async function* walkSource(source: PhotoSource, options: WalkOptions = {}): AsyncIterable<SourceFile> {
+  for await (const files of walkSourceByFolder(source, options)) yield* files
+}
+
+/**
+ * The same walk, a folder's files at a time (sorted by path): for callers that look at a whole card, one
+ * step of an async generator per file was a tenth of a 100 000-photo catalog's time.
+ */
+export async function* walkSourceByFolder(
+  source: PhotoSource,
+  options: WalkOptions = {},
+): AsyncIterable<SourceFile[]> {
   const pending = ['']
   while (pending.length > 0) {
     options.signal?.throwIfAborted()
@@ -56,7 +67,7 @@ export async function* walkSource(source: PhotoSource, options: WalkOptions = {}
       })
       continue
     }
-    yield* [...listing.files].sort(byPath)
+    if (listing.files.length > 0) yield [...listing.files].sort(byPath)
     pending.push(...[...listing.folders].sort().reverse())
   }
 }

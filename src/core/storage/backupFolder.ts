@@ -1,5 +1,5 @@
 import { LocalSource } from '../sources/localSource.js'
-import { walkSource } from '../sources/walkSource.js'
+import { walkSourceByFolder } from '../sources/walkSource.js'
 import type { FileState } from './incremental.js'
 
 /**
@@ -32,8 +32,8 @@ function sanitise(name: string): string {
 export async function copiesIn(cardFolder: string): Promise<Map<string, FileState>> {
   const copies = new Map<string, FileState>()
   try {
-    for await (const copy of walkSource(new LocalSource(cardFolder))) {
-      copies.set(copy.path, { size: copy.size, mtimeMs: copy.mtimeMs })
+    for await (const folder of walkSourceByFolder(new LocalSource(cardFolder))) {
+      for (const copy of folder) copies.set(copy.path, { size: copy.size, mtimeMs: copy.mtimeMs })
     }
   } catch {
     copies.clear()

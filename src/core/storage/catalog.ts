@@ -4,7 +4,7 @@ import { dateOf, nightOf, type WallClock } from '../../shared/night.js'
 import { isPhotoFile, parsePhotoName, sidecarPhotoOf } from '../../shared/photoName.js'
 import type { Catalog, CatalogFile, CatalogPhoto, FileFailure } from '../../shared/storage.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
-import { walkSource, type WalkOptions } from '../sources/walkSource.js'
+import { walkSourceByFolder, type WalkOptions } from '../sources/walkSource.js'
 import { inspectPhoto } from './captureTime.js'
 
 /**
@@ -92,18 +92,20 @@ export async function buildCatalog(source: PhotoSource, options: BuildCatalogOpt
   const otherFiles: SourceFile[] = []
   const unreadable: FileFailure[] = []
   let listed = 0
-  for await (const file of walkSource(source, {
+  for await (const files of walkSourceByFolder(source, {
     signal,
     onUnreadable: (failure) => unreadable.push(failure),
     known: options.knownFolders,
     onListed: options.onListed,
   })) {
-    listed += 1
+    listed += files.length
     report({ message: 'Listing files', filesDone: listed })
-    if (isCompanionAppFile(file.path)) continue
-    if (isPhotoFile(file.path)) photoFiles.push(file)
-    else if (sidecarPhotoOf(file.path) !== undefined) sidecars.push(file)
-    else otherFiles.push(file)
+    for (const file of files) {
+      if (isCompanionAppFile(file.path)) continue
+      if (isPhotoFile(file.path)) photoFiles.push(file)
+      else if (sidecarPhotoOf(file.path) !== undefined) sidecars.push(file)
+      else otherFiles.push(file)
+    }
   }
 
   const photoPaths = new Set(photoFiles.map((photo) => photo.path))
@@ -245,11 +247,11 @@ export async function listCardFiles(
 ): Promise<{ files: SourceFile[]; unreadable: FileFailure[]; deviceName?: string }> {
   const files: SourceFile[] = []
   const unreadable: FileFailure[] = []
-  for await (const file of walkSource(source, {
+  for await (const folderFiles of walkSourceByFolder(source, {
     signal,
     onUnreadable: (failure) => unreadable.push(failure),
   })) {
-    if (!isCompanionAppFile(file.path)) files.push(file)
+    for (const file of folderFiles) if (!isCompanionAppFile(file.path)) files.push(file)
   }
   const deviceName = mostCommonDevice(files.filter((file) => isPhotoFile(file.path)))
   return deviceName === undefined ? { files, unreadable } : { files, unreadable, deviceName }
