@@ -54,6 +54,7 @@ async function copyWith(entry: string, name: string): Promise<void> {
     verify: true,
     targets: [
       {
+        driveSlot: 0,
         root: drive,
         device: (await fsp.stat(drive)).dev,
         finalPath,
@@ -62,7 +63,8 @@ async function copyWith(entry: string, name: string): Promise<void> {
       },
     ],
   }
-  const worker = new Worker(entry, { workerData: { cancelFlag: new Int32Array(new SharedArrayBuffer(4)) } })
+  const flag = () => new Int32Array(new SharedArrayBuffer(4))
+  const worker = new Worker(entry, { workerData: { cancelFlag: flag(), givenUp: flag() } })
   try {
     const reply = await new Promise<ThreadCopyReply>((resolve, reject) => {
       worker.on('error', reject)

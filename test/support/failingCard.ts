@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 /**
  * A card that fails under a backup as real ones do: `failingFs.py`, a FUSE pass-through of a folder that
  * answers EIO to reads in the middle of chosen files, or behaves as pulled out after some bytes were read.
+ * And a drive that lies about what it stored: `lyingDriveFs.py`.
  */
 export interface FailingCard {
   mountPoint: string
@@ -14,6 +15,7 @@ export interface FailingCard {
 }
 
 const script = fileURLToPath(new URL('./failingFs.py', import.meta.url))
+const lyingScript = fileURLToPath(new URL('./lyingDriveFs.py', import.meta.url))
 const PYTHON = '/usr/bin/python3'
 
 /** Fails with a message naming what is missing, never skips: these tests run where `npm run check` runs. */
@@ -42,12 +44,32 @@ export async function mountFailingCard(
   mountPoint: string,
   options: { failReads?: string[]; removeAfterBytes?: number } = {},
 ): Promise<FailingCard> {
-  assertFailingCardPossible()
-  await fsp.mkdir(mountPoint, { recursive: true })
-  const args = [script]
+  const args: string[] = []
   for (const file of options.failReads ?? []) args.push('--fail-read', file)
   if (options.removeAfterBytes !== undefined) args.push('--remove-after', String(options.removeAfterBytes))
-  const child: ChildProcess = spawn(PYTHON, [...args, folder, mountPoint], {
+  return mountFusePassThrough(script, args, folder, mountPoint)
+}
+
+/** A drive that keeps what is written but answers reads of files whose path contains one of `corrupt` altered. */
+export async function mountLyingDrive(
+  folder: string,
+  mountPoint: string,
+  corrupt: string[],
+): Promise<FailingCard> {
+  const args = corrupt.flatMap((part) => ['--corrupt', part])
+  return mountFusePassThrough(lyingScript, args, folder, mountPoint)
+}
+
+/** Mounts a folder through one of the FUSE pass-through scripts here, waiting until it is mounted. */
+async function mountFusePassThrough(
+  fuseScript: string,
+  scriptArgs: string[],
+  folder: string,
+  mountPoint: string,
+): Promise<FailingCard> {
+  assertFailingCardPossible()
+  await fsp.mkdir(mountPoint, { recursive: true })
+  const child: ChildProcess = spawn(PYTHON, [fuseScript, ...scriptArgs, folder, mountPoint], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let stderr = ''
@@ -66,7 +88,7 @@ export async function mountFailingCard(
   while (!isMounted(mountPoint)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await unmount()
-      throw new Error(`failingFs.py did not mount ${mountPoint}: ${stderr}`)
+      throw new Error(`${fuseScript} did not mount ${mountPoint}: ${stderr}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

@@ -76,7 +76,10 @@ export async function makeThumbnails(
       report(photo.path)
     }
   }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, work))
+  // Every thumbnail under way settles before the job ends: once it says cancelled, no more is written.
+  const settled = await Promise.allSettled(Array.from({ length: IN_FLIGHT }, work))
+  const rejection = settled.find((outcome) => outcome.status === 'rejected')
+  if (rejection) throw rejection.reason
   stopIfCancelled()
   return result
 }

@@ -44,8 +44,9 @@ export interface BackupOptions {
 
 /**
  * Files copied at once. Each ends in an fdatasync that waits for the drive; with several in flight the
- * drive always has data to write. Eight measured best here; more only queued behind the I/O threads
- * (src/core/ioThreadPool.ts sizes that pool to fit).
+ * drive always has data to write. Eight measured best here for a box's files, copied on this thread; more
+ * only queued behind libuv's I/O threads (src/core/ioThreadPool.ts sizes that pool to fit). A local card's
+ * files go to the copy threads, four at a time, the next four waiting their turn.
  */
 const FILES_IN_FLIGHT = 8
 
@@ -92,6 +93,8 @@ export async function backupFiles(
   let run: BackupRun | undefined
   // Started with the first file copied: a run with nothing new starts none.
   const threads = source.localPath ? new CopyThreads(COPY_THREADS, signal) : undefined
+  for (const destination of threads ? destinations : [])
+    destination.onGivenUp = () => threads?.giveUp(destination)
 
   try {
     const plan = dropRefusedFiles(
@@ -202,8 +205,11 @@ export async function backupFiles(
     report()
   } finally {
     run?.end()
-    await threads?.close()
-    await closeDestinations(destinations)
+    try {
+      await threads?.close()
+    } finally {
+      await closeDestinations(destinations)
+    }
   }
 
   const results = destinations.map((destination) => destination.result)

@@ -5,7 +5,7 @@ import type { DestinationResult } from '../../shared/storage.js'
 import { CompanionError, describeError, errnoCode } from '../errors.js'
 import { acquireBackupLock, type BackupLock } from './backupLock.js'
 import { UNSAFE_DESTINATION_MESSAGES, unsafeDestinationReason } from './cleanupSafety.js'
-import { isStillTheDrive } from './driveIdentity.js'
+import { isStillTheDrive } from './driveRules.js'
 import { destinationNamesFor, UNOPENED_NAMES, type DestinationNames } from './destinationNames.js'
 import { ManifestWriter, manifestPathOf, readManifest, type ManifestEntry } from './manifest.js'
 import { isInside } from './safety.js'
@@ -33,6 +33,8 @@ export interface Destination {
   result: DestinationResult
   /** Set once the whole destination failed (full, removed, refused): it takes no more files. */
   dead: boolean
+  /** Told when it fails, so copies already under way elsewhere (copy threads) stop writing there too. */
+  onGivenUp?: () => void
 }
 
 export interface OpenDestinationsOptions {
@@ -253,6 +255,7 @@ export class DriveGoneError extends Error {}
 export function failDestination(destination: Destination, error: unknown): void {
   if (destination.dead) return
   destination.dead = true
+  destination.onGivenUp?.()
   const code = errnoCode(error)
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     destination.result.error = {

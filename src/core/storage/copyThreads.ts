@@ -1,86 +1,121 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { CopyThreadData } from './copyThread.js'
+import type { CopyThreadData, CopyThreadMessage } from './copyThread.js'
 import type { ThreadCopyReply, ThreadCopyRequest } from './threadedCopy.js'
 
+/** Drives one run can give up through shared memory; more than any laptop has ports for. */
+const MAX_DRIVE_SLOTS = 64
+
 /**
- * The copy threads of one backup run (entry: copyThread.ts), started on the first file and ended with the
- * run. Each takes one file at a time; a file goes to the thread with the fewest waiting. Cancelling the
- * run's signal reaches every thread at once through shared memory, between two chunks.
+ * The copy threads of one backup run (entry: copyThread.ts), started with the first file and ended with the
+ * run. A thread takes one file at a time, the next waiting one as soon as it is free (never a queue of its
+ * own behind a large video while another thread is idle). Two things reach every thread at once through
+ * shared memory, read between chunks: the run was cancelled, or a drive was given up (its slot).
  */
 export class CopyThreads {
   private readonly threads: CopyThread[] = []
+  private readonly waiting: Waiting[] = []
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+  private readonly givenUp = new Int32Array(new SharedArrayBuffer(4 * MAX_DRIVE_SLOTS))
+  private readonly slots = new Map<object, number>()
+  private readonly onAbort = () => Atomics.store(this.cancelFlag, 0, 1)
   private nextId = 0
   private failure: Error | undefined
 
   constructor(
     private readonly count: number,
-    signal?: AbortSignal,
+    private readonly signal?: AbortSignal,
   ) {
-    const cancel = () => Atomics.store(this.cancelFlag, 0, 1)
-    if (signal?.aborted) cancel()
-    else signal?.addEventListener('abort', cancel, { once: true })
+    if (signal?.aborted) this.onAbort()
+    else signal?.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  /** The slot of a drive (any object standing for it), the same for the whole run. */
+  slotOf(drive: object): number {
+    let slot = this.slots.get(drive)
+    if (slot === undefined) {
+      if (this.slots.size >= MAX_DRIVE_SLOTS)
+        throw new Error(`A backup writes to at most ${MAX_DRIVE_SLOTS} drives`)
+      slot = this.slots.size
+      this.slots.set(drive, slot)
+    }
+    return slot
+  }
+
+  /** Copies in flight or waiting stop writing to this drive at their next step. */
+  giveUp(drive: object): void {
+    Atomics.store(this.givenUp, this.slotOf(drive), 1)
   }
 
   copy(request: Omit<ThreadCopyRequest, 'id'>, onBytes: (bytes: number) => void): Promise<ThreadCopyReply> {
     if (this.failure) return Promise.reject(this.failure)
-    if (this.threads.length < this.count) this.threads.push(this.start())
-    const thread = this.threads.reduce((least, each) =>
-      each.pending.size < least.pending.size ? each : least,
-    )
-    const id = this.nextId++
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { resolve, reject, onBytes })
-      thread.worker.postMessage({ ...request, id } satisfies ThreadCopyRequest)
+      this.waiting.push({ request: { ...request, id: this.nextId++ }, resolve, reject, onBytes })
+      this.pump()
     })
   }
 
-  /** Ends every thread; any file still waiting fails (the run is over). */
+  /** Ends every thread; a file still waiting fails (the run is over). */
   async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort)
+    for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('The backup run ended'))
     const threads = this.threads.splice(0)
     await Promise.all(threads.map((thread) => thread.worker.terminate()))
   }
 
-  private start(): CopyThread {
-    const thread: CopyThread = {
-      worker: startCopyThread({ cancelFlag: this.cancelFlag }),
-      pending: new Map(),
-    }
-    thread.worker.on('message', (message: ThreadCopyReply | { progress: [number, number] }) => {
-      if ('progress' in message) {
-        const [id, bytes] = message.progress
-        thread.pending.get(id)?.onBytes(bytes)
-        return
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      let thread = this.threads.find((each) => each.current === undefined)
+      if (!thread && this.threads.length < this.count) {
+        thread = this.start()
+        this.threads.push(thread)
       }
-      thread.pending.get(message.id)?.resolve(message)
-      thread.pending.delete(message.id)
+      if (!thread) return
+      const next = this.waiting.shift() as Waiting
+      thread.current = next
+      thread.worker.postMessage(next.request)
+    }
+  }
+
+  private start(): CopyThread {
+    const data: CopyThreadData = { cancelFlag: this.cancelFlag, givenUp: this.givenUp }
+    const thread: CopyThread = { worker: startCopyThread(data) }
+    thread.worker.on('message', (message: CopyThreadMessage) => {
+      const current = thread.current
+      if (!current || current.request.id !== message.id) return
+      if ('progress' in message) return current.onBytes(message.progress)
+      thread.current = undefined
+      if ('error' in message) current.reject(new Error(`A copy thread failed: ${message.error}`))
+      else current.resolve(message)
+      this.pump()
     })
     // A thread that fails is a fault of this program, not of a drive or the card: the run stops, saying so.
     const fail = (error: Error) => {
       this.failure ??= new Error(`A copy thread failed: ${error.message}`, { cause: error })
-      for (const { reject } of thread.pending.values()) reject(this.failure)
-      thread.pending.clear()
+      thread.current?.reject(this.failure)
+      thread.current = undefined
+      for (const waiting of this.waiting.splice(0)) waiting.reject(this.failure)
     }
     thread.worker.on('error', fail)
     thread.worker.on('exit', (code) => {
-      if (thread.pending.size > 0) fail(new Error(`it stopped (exit code ${code})`))
+      if (thread.current) fail(new Error(`it stopped (exit code ${code})`))
     })
     return thread
   }
 }
 
+interface Waiting {
+  request: ThreadCopyRequest
+  resolve: (reply: ThreadCopyReply) => void
+  reject: (error: Error) => void
+  onBytes: (bytes: number) => void
+}
+
 interface CopyThread {
   worker: Worker
-  pending: Map<
-    number,
-    {
-      resolve: (reply: ThreadCopyReply) => void
-      reject: (error: Error) => void
-      onBytes: (bytes: number) => void
-    }
-  >
+  /** The file it is copying. */
+  current?: Waiting
 }
 
 /**
@@ -101,9 +136,19 @@ function startCopyThread(data: CopyThreadData): Worker {
   const entry = [`./copyThread.${extension}`, `../copyThread.${extension}`]
     .map((relative) => fileURLToPath(new URL(relative, here)))
     .find((candidate) => fs.existsSync(candidate))
-  if (entry === undefined)
+  if (entry === undefined) {
     throw new Error(
       `copyThread.${extension} is missing beside ${fileURLToPath(here)}: the build is incomplete`,
     )
-  return new Worker(entry, { workerData: data })
+  }
+  return new Worker(unpackedFromAsar(entry), { workerData: data })
+}
+
+/**
+ * In the packaged app the entry sits in app.asar, which only Electron's own file functions can read into;
+ * electron-builder.yml unpacks the entry, its chunks and hash-wasm beside it, and the thread starts there.
+ */
+export function unpackedFromAsar(entry: string): string {
+  const unpacked = entry.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2')
+  return unpacked !== entry && fs.existsSync(unpacked) ? unpacked : entry
 }

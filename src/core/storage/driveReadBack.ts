@@ -122,16 +122,22 @@ async function hashDirect(
  * hashFromDrive with synchronous calls, for a copy thread (threadedCopy.ts), where blocking is the point:
  * the same direct read, the same fallback through the cache. `buffer` is any free buffer for that fallback.
  */
-export function hashFromDriveSync(absolutePath: string, buffer: Buffer, newHasher: () => Hasher): ReadBack {
+export function hashFromDriveSync(
+  absolutePath: string,
+  buffer: Buffer,
+  newHasher: () => Hasher,
+  isCancelled: () => boolean,
+): ReadBack {
   const flag = directFlag()
   if (flag !== undefined) {
-    const hash = hashDirectSync(absolutePath, flag, newHasher)
+    const hash = hashDirectSync(absolutePath, flag, newHasher, isCancelled)
     if (hash !== undefined) return { hash, level: 'drive' }
   }
   const fd = fs.openSync(absolutePath, 'r')
   try {
     const hasher = newHasher()
     for (let position = 0; ;) {
+      throwIfCancelled(isCancelled)
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, position)
       if (bytesRead === 0) return { hash: hasher.digest(), level: 'cache' }
       hasher.update(buffer.subarray(0, bytesRead))
@@ -142,7 +148,12 @@ export function hashFromDriveSync(absolutePath: string, buffer: Buffer, newHashe
   }
 }
 
-function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Hasher): string | undefined {
+function hashDirectSync(
+  absolutePath: string,
+  flag: number,
+  newHasher: () => Hasher,
+  isCancelled: () => boolean,
+): string | undefined {
   let fd: number
   try {
     fd = fs.openSync(absolutePath, fs.constants.O_RDONLY | flag)
@@ -155,6 +166,7 @@ function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Has
     const { size } = fs.fstatSync(fd)
     const hasher = newHasher()
     for (let position = 0; ;) {
+      throwIfCancelled(isCancelled)
       let bytesRead: number
       const wanted = directReadBytes(size - position)
       try {
@@ -174,4 +186,9 @@ function hashDirectSync(absolutePath: string, flag: number, newHasher: () => Has
     releaseAlignedBuffer(buffer)
     fs.closeSync(fd)
   }
+}
+
+/** A run cancelled while a large copy is read back stops within a chunk, as the asynchronous read does. */
+function throwIfCancelled(isCancelled: () => boolean): void {
+  if (isCancelled()) throw new Error('The backup was cancelled')
 }

@@ -5,7 +5,7 @@ import { isPhotoFile } from '../../shared/photoName.js'
 import { errnoCode } from '../errors.js'
 import { photoFlagsOf } from './captureTime.js'
 import { hashFromDriveSync, type ReadBackLevel } from './driveReadBack.js'
-import { isStillTheDrive } from './driveIdentity.js'
+import { isStillTheDrive, NAME_REFUSALS } from './driveRules.js'
 import { FileEnds } from './fileEnds.js'
 import type { Hasher } from './fileHash.js'
 import { manifestLineOf, verifiedEntryOf } from './manifest.js'
@@ -32,6 +32,8 @@ export interface ThreadCopyRequest {
 }
 
 export interface ThreadTarget {
+  /** The drive's place in the run's given-up flags (CopyThreads): a drive given up takes nothing more. */
+  driveSlot: number
   root: string
   /** Device of the drive's root when the run started. */
   device: number
@@ -74,9 +76,12 @@ export type TargetOutcome =
   | { kind: 'nameRefused'; code: string }
   /** EFBIG: larger than the drive's file system holds. */
   | { kind: 'tooLarge' }
-  /** The drive failed (full, read-only, unplugged: `driveGone`); nothing of this file is left on it. */
+  /**
+   * The drive failed (full, read-only, unplugged: `driveGone`). No temp file is left; a copy already renamed
+   * into place when setting its mtime or appending its line failed stays there, unrecorded and uncounted.
+   */
   | { kind: 'failed'; error: ErrorFacts; driveGone?: boolean }
-  /** Never written: the card file could not be read, or the run was cancelled first. */
+  /** Not (or no longer) written: the card file could not be read, the run was cancelled, the drive given up. */
   | { kind: 'notWritten' }
 
 export interface ThreadCopyReply {
@@ -96,14 +101,13 @@ export interface CopyThreadTools {
   buffer: Buffer
   newHasher: () => Hasher
   isCancelled: () => boolean
+  /** Whether the main thread gave up the drive in this slot (full, unplugged, failing) since the file began. */
+  isGivenUp: (driveSlot: number) => boolean
   /** Bytes of a chunk every drive took, reported as the copy goes (the reply carries the total). */
   onBytes: (bytes: number) => void
   /** Folders this thread made or found on the drives during this run. */
   madeFolders: Set<string>
 }
-
-/** Errors a drive gives for a name it cannot store (fusefat: any non-ASCII name is EPERM). */
-export const NAME_REFUSALS: ReadonlySet<string> = new Set(['EINVAL', 'ENAMETOOLONG', 'EILSEQ', 'EPERM'])
 
 interface OpenTarget {
   target: ThreadTarget
@@ -129,6 +133,7 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
   }
   try {
     for (const [index, target] of request.targets.entries()) {
+      if (tools.isGivenUp(target.driveSlot)) continue
       try {
         // The drive is still the one the run started with: an unplugged drive's empty mount point is a
         // folder of the laptop's own disk, which must not fill up with a "backup".
@@ -155,6 +160,8 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
         for (const entry of [...open]) give(entry, { kind: 'notWritten' })
         return { ...reply, size: position, cancelled: true }
       }
+      for (const entry of [...open])
+        if (tools.isGivenUp(entry.target.driveSlot)) give(entry, { kind: 'notWritten' })
       let bytesRead: number
       try {
         bytesRead = fs.readSync(sourceFd, tools.buffer, 0, tools.buffer.length, position)
@@ -193,14 +200,17 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
         break
       }
       const { target, index } = entry
+      if (tools.isGivenUp(target.driveSlot)) {
+        give(entry, { kind: 'notWritten' })
+        continue
+      }
       try {
         // File data and size reach the drive before the rename; mtime is set after and needs no flush of its
         // own (and by path: fusefat refuses it through a descriptor, EPERM).
         fs.fdatasyncSync(entry.fd)
-        fs.closeSync(entry.fd)
-        entry.fd = -1
+        closeOnce(entry)
         const readBack = request.verify
-          ? hashFromDriveSync(target.tempPath, tools.buffer, tools.newHasher)
+          ? hashFromDriveSync(target.tempPath, tools.buffer, tools.newHasher, tools.isCancelled)
           : undefined
         if (readBack && readBack.hash !== reply.hash) {
           give(entry, { kind: 'mismatch' })
@@ -218,7 +228,10 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
         }
         open.splice(open.indexOf(entry), 1)
       } catch (error) {
-        give(entry, { kind: 'failed', error: factsOf(error) })
+        if (tools.isCancelled()) {
+          give(entry, { kind: 'notWritten' })
+          reply.cancelled = true
+        } else give(entry, { kind: 'failed', error: factsOf(error) })
       }
     }
     const kept = outcomes.some((outcome) => outcome.kind === 'committed' || outcome.kind === 'awaitingRename')
@@ -226,7 +239,11 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
     return reply
   } finally {
     for (const entry of open) discard(entry)
-    fs.closeSync(sourceFd)
+    try {
+      fs.closeSync(sourceFd)
+    } catch {
+      // A card pulled out may fail even this; the reply already says what happened to the file.
+    }
   }
 }
 
@@ -281,15 +298,23 @@ function writeAll(fd: number, data: Buffer): void {
   }
 }
 
+/**
+ * Closes the copy's descriptor at most once: a close that fails has freed the number all the same, and in a
+ * process of several threads a second close could end a file another thread just opened under it.
+ */
+function closeOnce(entry: OpenTarget): void {
+  const { fd } = entry
+  if (fd === -1) return
+  entry.fd = -1
+  fs.closeSync(fd)
+}
+
 /** Nothing of a copy that did not verify stays on the drive. */
 function discard(entry: OpenTarget): void {
-  if (entry.fd !== -1) {
-    try {
-      fs.closeSync(entry.fd)
-    } catch {
-      // Closing a descriptor of an unplugged drive may fail; the temp file is removed all the same.
-    }
-    entry.fd = -1
+  try {
+    closeOnce(entry)
+  } catch {
+    // Closing a descriptor of an unplugged drive may fail; the temp file is removed all the same.
   }
   try {
     fs.rmSync(entry.target.tempPath, { force: true })

@@ -19,7 +19,8 @@ import { createHasher } from './fileHash.js'
 import type { CopyThreads } from './copyThreads.js'
 import { copyPathOf, verifiedEntryOf } from './manifest.js'
 import { resolveInside } from './safety.js'
-import { NAME_REFUSALS, type ErrorFacts, type ThreadTarget } from './threadedCopy.js'
+import { NAME_REFUSALS } from './driveRules.js'
+import type { ErrorFacts, ThreadTarget } from './threadedCopy.js'
 
 /**
  * Copies one card file to several drives, reading it once (rclone's copy.go idea: a small state object,
@@ -232,6 +233,7 @@ async function copyInThread(
     const storedAs = destination.names.storedAs(file.path)
     const manifestFd = destination.writer?.fd
     return {
+      driveSlot: threads.slotOf(destination),
       root: destination.root,
       device: destination.device,
       ...copyPathsOf(destination, file.path),
@@ -260,6 +262,11 @@ async function copyInThread(
     if (outcome.kind === 'mismatch') recordMismatch(destination, file.path)
     if (outcome.kind === 'failed') {
       failDestination(destination, outcome.driveGone ? new DriveGoneError() : errorOf(outcome.error))
+    }
+    // Nothing written for no reason the reply gives (not cancelled, card read, drive not given up) must never
+    // pass for a drive that simply has the file: that drive stops, saying so.
+    if (outcome.kind === 'notWritten' && !reply.cancelled && !reply.sourceError && !destination.dead) {
+      failDestination(destination, new Error('the copy thread did not write this file there'))
     }
     if (outcome.kind === 'committed') {
       // Verified and recorded by the thread: a true record even if the drive was given up meanwhile.

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CHUNK_BYTES } from '../../../src/core/storage/chunkBuffers.js'
+import { unpackedFromAsar } from '../../../src/core/storage/copyThreads.js'
 import { hashFile, keepHashersReady, takeReadyHasher } from '../../../src/core/storage/fileHash.js'
 import { readManifest } from '../../../src/core/storage/manifest.js'
 import {
@@ -44,6 +45,7 @@ async function drive(
   const manifest = await fsp.open(path.join(folder, 'creaturebox-manifest.jsonl'), 'a')
   const finalPath = path.join(folder, cardPath)
   const target: ThreadTarget = {
+    driveSlot: name.charCodeAt(0) - 'A'.charCodeAt(0),
     root: path.join(dir, name),
     device: (await fsp.stat(dir)).dev,
     finalPath,
@@ -62,6 +64,7 @@ async function tools(
     buffer: Buffer.allocUnsafeSlow(CHUNK_BYTES),
     newHasher: takeReadyHasher,
     isCancelled: () => false,
+    isGivenUp: () => false,
     onBytes: (bytes) => reported.push(bytes),
     madeFolders: new Set(),
     reported,
@@ -141,11 +144,41 @@ describe('copyLocalFile (one file, in a copy thread)', () => {
     expect(await filesUnder(a.folder)).toEqual(['creaturebox-manifest.jsonl'])
   })
 
+  it('stops writing to a drive the run gave up meanwhile, and finishes on the others', async () => {
+    const [a, b] = [await drive('A'), await drive('B')]
+    const reply = copyLocalFile(
+      request([a.target, b.target]),
+      await tools({ isGivenUp: (slot) => slot === 1 }),
+    )
+    await Promise.all([a.close(), b.close()])
+    expect(reply.targets).toEqual([
+      { kind: 'committed', readBack: expect.any(String) },
+      { kind: 'notWritten' },
+    ])
+    expect(await hashFile(a.target.finalPath)).toBe(reply.hash)
+    expect(await filesUnder(b.folder)).toEqual(['creaturebox-manifest.jsonl'])
+  })
+
   it('never writes into a drive whose root is now another device (unplugged, its mount folder left)', async () => {
     const a = await drive('A')
     const reply = copyLocalFile(request([{ ...a.target, device: a.target.device + 1 }]), await tools())
     await a.close()
     expect(reply.targets).toEqual([{ kind: 'failed', error: expect.any(Object), driveGone: true }])
     expect(await filesUnder(a.folder)).toEqual(['creaturebox-manifest.jsonl'])
+  })
+})
+
+describe('unpackedFromAsar (where the packaged app starts a copy thread)', () => {
+  it('starts the thread from app.asar.unpacked when the entry was unpacked there, else where it is', async () => {
+    const resources = path.join(dir, 'resources')
+    const inAsar = path.join(resources, 'app.asar', 'out', 'main', 'copyThread.js')
+    expect(unpackedFromAsar(inAsar)).toBe(inAsar)
+    const unpacked = path.join(resources, 'app.asar.unpacked', 'out', 'main', 'copyThread.js')
+    await fsp.mkdir(path.dirname(unpacked), { recursive: true })
+    await fsp.writeFile(unpacked, '')
+    expect(unpackedFromAsar(inAsar)).toBe(unpacked)
+    expect(unpackedFromAsar(path.join(dir, 'out', 'main', 'copyThread.js'))).toBe(
+      path.join(dir, 'out', 'main', 'copyThread.js'),
+    )
   })
 })
