@@ -71,7 +71,7 @@ export type TargetOutcome =
    * thread renames it and sets its mtime.
    */
   | { kind: 'awaitingRename'; readBack?: ReadBackLevel }
-  | { kind: 'mismatch' }
+  | { kind: 'mismatch'; readBack: ReadBackLevel }
   /** The drive refused this name (a character its file system cannot store). */
   | { kind: 'nameRefused'; code: string }
   /** EFBIG: larger than the drive's file system holds. */
@@ -213,7 +213,7 @@ export function copyLocalFile(request: ThreadCopyRequest, tools: CopyThreadTools
           ? hashFromDriveSync(target.tempPath, tools.buffer, tools.newHasher, tools.isCancelled)
           : undefined
         if (readBack && readBack.hash !== reply.hash) {
-          give(entry, { kind: 'mismatch' })
+          give(entry, { kind: 'mismatch', readBack: readBack.level })
           continue
         }
         const level = readBack?.level

@@ -260,6 +260,8 @@ async function copyInThread(
     if (outcome.kind === 'nameRefused') refuseName(destination, file.path, outcome.code)
     if (outcome.kind === 'tooLarge') refuseTooLarge(destination, file.path)
     if (outcome.kind === 'mismatch') recordMismatch(destination, file.path)
+    // Every read-back through the cache counts, as on the in-process path: verified or not, it was weaker.
+    if ('readBack' in outcome && outcome.readBack === 'cache') destination.result.readBackFromCache++
     if (outcome.kind === 'failed') {
       failDestination(destination, outcome.driveGone ? new DriveGoneError() : errorOf(outcome.error))
     }
@@ -293,7 +295,6 @@ async function copyInThread(
       }
     }
     if (outcome.kind !== 'committed' && outcome.kind !== 'awaitingRename') continue
-    if (outcome.readBack === 'cache') destination.result.readBackFromCache++
     kept++
     if (options.verify) verifiedCopy ??= finalPath
   }
