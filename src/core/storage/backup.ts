@@ -93,8 +93,8 @@ export async function backupFiles(
   let run: BackupRun | undefined
   // Started with the first file copied: a run with nothing new starts none.
   const threads = source.localPath ? new CopyThreads(COPY_THREADS, signal) : undefined
-  for (const destination of threads ? destinations : [])
-    destination.onGivenUp = () => threads?.giveUp(destination)
+  if (threads)
+    for (const destination of destinations) destination.onGivenUp = () => threads.giveUp(destination)
 
   try {
     const plan = dropRefusedFiles(
