@@ -7,6 +7,25 @@ import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
+/**
+ * zod's namespace re-exports its error messages in every language it ships (360 KB of the bundle, parsed by
+ * every command); it speaks English unless told otherwise, and nothing here tells it otherwise.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)
+        ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english' }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)}`,
+      resolveDir: path.dirname(args.path),
+    }))
+  },
+}
+
 // The folder can be given (tests build a copy of their own); chunks of an earlier build must not linger.
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'out', 'cli'))
 fs.rmSync(outdir, { recursive: true, force: true })
@@ -35,4 +54,8 @@ await build({
   },
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: [zodEnglishOnly],
+  // hash-wasm's main entry is one UMD file with every algorithm (280 KB); its ES module build lets the
+  // bundle keep only the XXH128 the manifests use.
+  alias: { 'hash-wasm': path.join(root, 'node_modules', 'hash-wasm', 'dist', 'index.esm.js') },
 })
