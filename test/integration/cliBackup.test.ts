@@ -79,6 +79,26 @@ describe('creaturebox backup (the CLI)', () => {
     }
   })
 
+  it("clears a killed run's temp files in a re-run that has nothing to copy, and counts none of them", async () => {
+    const drive = path.join(dir, 'LEFTOVERS')
+    await fsp.mkdir(drive)
+    expect(run('backup', card, '--to', drive).status).toBe(0)
+    const cardFolder = path.join(drive, 'adeptTurca_CARD')
+    const [night] = (await fsp.readdir(path.join(cardFolder, 'photos'))).sort()
+    // What a power cut mid-copy leaves: a half-written temp file beside the copies, and one in the folder's root.
+    const leftovers = [
+      path.join(cardFolder, 'photos', night as string, `.half_HDR0.jpg${PARTIAL_SUFFIX}`),
+      path.join(cardFolder, `.camera_settings.csv${PARTIAL_SUFFIX}`),
+    ]
+    for (const leftover of leftovers) await fsp.writeFile(leftover, 'half a photo')
+    const again = run('backup', card, '--to', drive, '--json')
+    expect(again.status).toBe(0)
+    const report = JSON.parse(again.stdout)
+    expect(report).toMatchObject({ copied: 0, skipped: report.filesTotal })
+    expect((await filesUnder(cardFolder)).filter((name) => name.endsWith(PARTIAL_SUFFIX))).toEqual([])
+    await expectCompleteCopy(cardFolder)
+  })
+
   it('says clearly when the card is missing, and refuses a command line without a destination', () => {
     const missing = run('backup', path.join(dir, 'not-mounted'), '--to', dir)
     expect(missing.status).toBe(1)

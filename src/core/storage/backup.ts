@@ -7,6 +7,7 @@ import {
   closeDestinations,
   openDestinations,
   refuseIfTooSmall,
+  removeStalePartials,
   type Destination,
 } from './backupDestinations.js'
 import { CopyThreads } from './copyThreads.js'
@@ -256,16 +257,20 @@ function planCopies(
   return planned
 }
 
-/** What each live drive already holds of this card: one listing per drive, read before planning. */
+/**
+ * What each live drive already holds of this card: one listing per drive, read before planning, from which
+ * the temp files of a killed run are removed first.
+ */
 async function listCopies(
   destinations: Destination[],
 ): Promise<Map<Destination, ReadonlyMap<string, FileState>>> {
   const live = destinations.filter((destination) => !destination.dead)
-  return new Map(
-    await Promise.all(
-      live.map(async (destination) => [destination, await copiesIn(destination.cardFolder)] as const),
-    ),
-  )
+  const listCopiesOf = async (destination: Destination) => {
+    const copies = await copiesIn(destination.cardFolder)
+    await removeStalePartials(destination.cardFolder, copies)
+    return [destination, copies] as const
+  }
+  return new Map(await Promise.all(live.map(listCopiesOf)))
 }
 
 /**

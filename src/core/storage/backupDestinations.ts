@@ -180,8 +180,6 @@ async function openCardFolder(destination: Destination, options: OpenDestination
     failDestination(destination, error)
     return
   }
-  // Only under the lock: another run's temp files are its own until it has finished.
-  await removeStalePartials(destination.cardFolder)
   destination.manifest = await readManifest(destination.cardFolder)
   destination.names = await destinationNamesFor(
     destination.cardFolder,
@@ -279,12 +277,13 @@ export function failDestination(destination: Destination, error: unknown): void 
   }
 }
 
-/** Temp files of a run that was killed (power cut, cable pulled) are never completed: remove them. */
-async function removeStalePartials(cardFolder: string): Promise<void> {
-  const entries = await fsp.readdir(cardFolder, { recursive: true, withFileTypes: true })
-  await Promise.all(
-    entries
-      .filter((entry) => entry.isFile() && entry.name.endsWith(PARTIAL_SUFFIX))
-      .map((entry) => fsp.rm(path.join(entry.parentPath, entry.name), { force: true })),
-  )
+/**
+ * Temp files of a run that was killed (power cut, cable pulled) are never completed: removed from the drive
+ * and from the listing of its card folder the run has just made (copiesIn), which is not walked twice. Only
+ * under the run's lock: another run's temp files are its own until it has finished.
+ */
+export async function removeStalePartials(cardFolder: string, copies: Map<string, unknown>): Promise<void> {
+  const stale = [...copies.keys()].filter((stored) => stored.endsWith(PARTIAL_SUFFIX))
+  await Promise.all(stale.map((stored) => fsp.rm(path.join(cardFolder, stored), { force: true })))
+  for (const stored of stale) copies.delete(stored)
 }
