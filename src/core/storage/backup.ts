@@ -44,18 +44,23 @@ export interface BackupOptions {
 }
 
 /**
- * Files copied at once. Each ends in an fdatasync that waits for the drive; with several in flight the
- * drive always has data to write. Eight measured best here for a box's files, copied on this thread; more
- * only queued behind libuv's I/O threads (src/core/ioThreadPool.ts sizes that pool to fit). A local card's
- * files go to the copy threads, four at a time, the next four waiting their turn.
+ * A box's files copied at once, on this thread. Each ends in an fdatasync that waits for the drive; with
+ * several in flight the drive always has data to write. Eight measured best here; more only queued behind
+ * libuv's I/O threads (src/core/ioThreadPool.ts sizes that pool to fit).
  */
 const FILES_IN_FLIGHT = 8
 
 /**
- * Copy threads for a card on this computer (copyThreads.ts): each takes one file at a time, so four keep
- * four files' flushes waiting on the drives while the main thread records the others.
+ * Copy threads for a card on this computer (copyThreads.ts), each copying one file at a time. A thread
+ * spends most of a small photo's time blocked, not computing: in the card's read, and in one flush per
+ * drive (about 1 ms each on the benchmark's drives, a third of a thread's time with two drives). Eight keep
+ * the card read while others wait on the drives: from the card reader, two drives took 1.01–1.02 × one
+ * drive's time with eight against 1.01–1.06 with four, one drive the same, and a 2 GB card from the page
+ * cache went from 9.3 to 7.9 s (docs/benchmarks.md). As many files again wait on this thread, so that a
+ * thread that finishes one starts the next without waiting for this thread to plan it.
  */
-const COPY_THREADS = 4
+const COPY_THREADS = 8
+const FILES_IN_FLIGHT_TO_THREADS = 2 * COPY_THREADS
 
 /** What one file needs, decided per drive from stats and manifests only: a no-op run reads no photo. */
 interface PlannedCopy {
@@ -197,7 +202,8 @@ export async function backupFiles(
         await copyPlanned(item)
       }
     }
-    const workers = Array.from({ length: Math.min(FILES_IN_FLIGHT, plan.length) }, worker)
+    const inFlight = threads ? FILES_IN_FLIGHT_TO_THREADS : FILES_IN_FLIGHT
+    const workers = Array.from({ length: Math.min(inFlight, plan.length) }, worker)
     const settled = await Promise.allSettled(workers)
     const rejection = settled.find((outcome) => outcome.status === 'rejected')
     if (rejection) throw rejection.reason
