@@ -54,10 +54,10 @@ const FILES_IN_FLIGHT = 8
  * Copy threads for a card on this computer (copyThreads.ts), each copying one file at a time. A thread
  * spends most of a small photo's time blocked, not computing: in the card's read, and in one flush per
  * drive (about 1 ms each on the benchmark's drives, a third of a thread's time with two drives). Eight keep
- * the card read while others wait on the drives: from the card reader, two drives took 1.01–1.02 × one
- * drive's time with eight against 1.01–1.06 with four, one drive the same, and a 2 GB card from the page
- * cache went from 9.3 to 7.9 s (docs/benchmarks.md). As many files again wait on this thread, so that a
- * thread that finishes one starts the next without waiting for this thread to plan it.
+ * the card read while others wait on the drives: from the card reader, two drives took a median 1.01–1.03 ×
+ * one drive's time with eight against 1.04 with four (alternating runs in four sittings), one drive the same,
+ * and a 2 GB card from the page cache 7.9 s against 9.3 s (docs/benchmarks.md, 2026-11-29 night). As many
+ * files again wait on this thread, so that a thread that finishes one starts the next at once.
  */
 const COPY_THREADS = 8
 const FILES_IN_FLIGHT_TO_THREADS = 2 * COPY_THREADS
