@@ -99,6 +99,20 @@ describe('creaturebox backup (the CLI)', () => {
     await expectCompleteCopy(cardFolder)
   })
 
+  it('keeps the copy of a card file whose own name ends like a temp file, run after run', async () => {
+    const own = await writeCardFixture(path.join(dir, 'ODD-CARD'), { nights: 1, perNight: 3, photoKb: 20 })
+    const odd = `notes${PARTIAL_SUFFIX}`
+    await fsp.writeFile(path.join(own.root, odd), 'field notes someone named oddly')
+    const drive = path.join(dir, 'ODD-DRIVE')
+    await fsp.mkdir(drive)
+    const first = JSON.parse(run('backup', own.root, '--to', drive, '--json').stdout)
+    expect(first).toMatchObject({ copied: own.files.length + 1, failed: [] })
+    const again = JSON.parse(run('backup', own.root, '--to', drive, '--json').stdout)
+    expect(again).toMatchObject({ copied: 0, skipped: own.files.length + 1, failed: [] })
+    const copy = path.join(drive, 'adeptTurca_ODD-CARD', odd)
+    expect(await fsp.readFile(copy, 'utf8')).toBe('field notes someone named oddly')
+  })
+
   it('says clearly when the card is missing, and refuses a command line without a destination', () => {
     const missing = run('backup', path.join(dir, 'not-mounted'), '--to', dir)
     expect(missing.status).toBe(1)

@@ -70,3 +70,37 @@ describe('a drive that changes what it stored', () => {
     expect(again.destinations[0].skipped).toBe(card.files.length - altered.length)
   })
 })
+
+describe('a drive whose backup folder can no longer be listed', () => {
+  it('fails that drive with a message saying so, rewrites nothing there, and the other drive gets all', async () => {
+    const card = await writeCardFixture(path.join(dir, 'CARD2'), { nights: 2, perNight: 4, photoKb: 50 })
+    const night = card.files.find((file) => file.startsWith('photos/'))?.split('/')[1] as string
+    const folder = path.join(dir, 'damaged')
+    await fsp.mkdir(folder)
+    const first = await mountLyingDrive(folder, path.join(dir, 'DAMAGED'), [])
+    try {
+      expect(run('backup', card.root, '--to', first.mountPoint).status).toBe(0)
+    } finally {
+      await first.unmount()
+    }
+    const cardFolder = path.join(folder, 'adeptTurca_CARD2')
+    const before = await readManifest(cardFolder)
+    expect(before.size).toBe(card.files.length)
+    // What fsck or a failing stick can leave: one night's folder answers EIO when listed.
+    const damaged = await mountLyingDrive(folder, path.join(dir, 'DAMAGED'), [], [night])
+    try {
+      const good = path.join(dir, 'GOOD2')
+      await fsp.mkdir(good)
+      const backup = run('backup', card.root, '--to', good, '--to', damaged.mountPoint, '--json')
+      expect(backup.status, backup.stderr).toBe(3)
+      const [onGood, onDamaged] = JSON.parse(backup.stdout).destinations
+      expect(onGood).toMatchObject({ copied: card.files.length, failed: [] })
+      expect(onDamaged).toMatchObject({ copied: 0, moved: 0, error: { code: 'DESTINATION_FAILED' } })
+      expect(onDamaged.error.message).toMatch(/Could not read what .* already holds of this card \(EIO\)/)
+    } finally {
+      await damaged.unmount()
+    }
+    // Nothing there was rewritten or forgotten: the manifest is what the first run recorded.
+    expect(await readManifest(cardFolder)).toEqual(before)
+  })
+})

@@ -50,13 +50,20 @@ export async function mountFailingCard(
   return mountFusePassThrough(script, args, folder, mountPoint)
 }
 
-/** A drive that keeps what is written but answers reads of files whose path contains one of `corrupt` altered. */
+/**
+ * A drive that keeps what is written but answers reads of files whose path contains one of `corrupt`
+ * altered, and listings of folders whose path contains one of `failList` with EIO.
+ */
 export async function mountLyingDrive(
   folder: string,
   mountPoint: string,
   corrupt: string[],
+  failList: string[] = [],
 ): Promise<FailingCard> {
-  const args = corrupt.flatMap((part) => ['--corrupt', part])
+  const args = [
+    ...corrupt.flatMap((part) => ['--corrupt', part]),
+    ...failList.flatMap((part) => ['--fail-list', part]),
+  ]
   return mountFusePassThrough(lyingScript, args, folder, mountPoint)
 }
 

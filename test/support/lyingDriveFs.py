@@ -5,6 +5,8 @@ backup that trusted what it sent (or the page cache) would call such a copy veri
 
   --corrupt NAME_PART  reads of any file whose path contains NAME_PART come back with their first byte
                        flipped; repeatable.
+  --fail-list PART     listing a folder whose path contains PART fails with EIO (a damaged directory);
+                       repeatable.
 
 Usage: lyingDriveFs.py [options] FOLDER MOUNTPOINT   (runs in the foreground until unmounted)
 Needs Debian's python3-fusepy (module `fusepy`) and /dev/fuse.
@@ -17,9 +19,10 @@ from fusepy import FUSE, FuseOSError, Operations
 
 
 class LyingDrive(Operations):
-    def __init__(self, root, corrupt):
+    def __init__(self, root, corrupt, fail_list):
         self.root = os.path.realpath(root)
         self.corrupt = corrupt
+        self.fail_list = fail_list
 
     def _real(self, path):
         return os.path.join(self.root, path.lstrip("/"))
@@ -33,6 +36,8 @@ class LyingDrive(Operations):
         return {key: getattr(st, key) for key in keys}
 
     def readdir(self, path, fh):
+        if any(part in path for part in self.fail_list):
+            raise FuseOSError(errno.EIO)
         return [".", ".."] + os.listdir(self._real(path))
 
     def statfs(self, path):
@@ -98,11 +103,12 @@ class LyingDrive(Operations):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--corrupt", action="append", default=[])
+    parser.add_argument("--fail-list", action="append", default=[])
     parser.add_argument("folder")
     parser.add_argument("mountpoint")
     args = parser.parse_args()
     # direct_io: every read reaches this process, never the page cache holding what was written.
-    FUSE(LyingDrive(args.folder, args.corrupt), args.mountpoint, foreground=True, direct_io=True,
+    FUSE(LyingDrive(args.folder, args.corrupt, args.fail_list), args.mountpoint, foreground=True, direct_io=True,
          fsname="lyingdrive")
 
 

@@ -1,10 +1,11 @@
 import type { JobProgressUpdate } from '../../shared/jobs.js'
 import type { BackupResult, FileFailure } from '../../shared/storage.js'
-import { isSourceGone } from '../errors.js'
+import { errnoCode, isSourceGone } from '../errors.js'
 import type { PhotoSource, SourceFile } from '../sources/photoSource.js'
 import { cardFolderName, copiesIn } from './backupFolder.js'
 import {
   closeDestinations,
+  failDestination,
   openDestinations,
   refuseIfTooSmall,
   removeStalePartials,
@@ -54,10 +55,11 @@ const FILES_IN_FLIGHT = 8
  * Copy threads for a card on this computer (copyThreads.ts), each copying one file at a time. A thread
  * spends most of a small photo's time blocked, not computing: in the card's read, and in one flush per
  * drive (about 1 ms each on the benchmark's drives, a third of a thread's time with two drives). Eight keep
- * the card read while others wait on the drives: from the card reader, two drives took a median 1.01–1.03 ×
- * one drive's time with eight against 1.04 with four (alternating runs in four sittings), one drive the same,
- * and a 2 GB card from the page cache 7.9 s against 9.3 s (docs/benchmarks.md, 2026-11-29 night). As many
- * files again wait on this thread, so that a thread that finishes one starts the next at once.
+ * the card read while others wait on the drives. Measured from the card reader to RAM-backed drives
+ * (alternating runs in four sittings), two drives / one drive: a median 1.03 with eight threads and 1.01
+ * with sixteen files in flight (two runs), against 1.04 with four; one drive the same; a 2 GB card from the
+ * page cache 7.9 s against 9.3 s (one run each; docs/benchmarks.md, 2026-11-29 night). As many files again
+ * wait on this thread, so that a thread that finishes one starts the next at once.
  */
 const COPY_THREADS = 8
 const FILES_IN_FLIGHT_TO_THREADS = 2 * COPY_THREADS
@@ -104,7 +106,15 @@ export async function backupFiles(
 
   try {
     const plan = dropRefusedFiles(
-      planCopies(files, destinations, await listCopies(destinations), incremental),
+      planCopies(
+        files,
+        destinations,
+        await listCopies(
+          destinations,
+          files.map((file) => file.path),
+        ),
+        incremental,
+      ),
     )
     for (const destination of destinations) {
       const needed = plan
@@ -265,18 +275,32 @@ function planCopies(
 
 /**
  * What each live drive already holds of this card: one listing per drive, read before planning, from which
- * the temp files of a killed run are removed first.
+ * the temp files of a killed run are removed first. A drive whose card folder cannot be listed (or tidied)
+ * fails on its own with a message saying so: the other drives go on.
  */
 async function listCopies(
   destinations: Destination[],
+  cardPaths: readonly string[],
 ): Promise<Map<Destination, ReadonlyMap<string, FileState>>> {
-  const live = destinations.filter((destination) => !destination.dead)
+  const listed = new Map<Destination, ReadonlyMap<string, FileState>>()
   const listCopiesOf = async (destination: Destination) => {
-    const copies = await copiesIn(destination.cardFolder)
-    await removeStalePartials(destination.cardFolder, copies)
-    return [destination, copies] as const
+    try {
+      const copies = await copiesIn(destination.cardFolder)
+      await removeStalePartials(destination, copies, cardPaths)
+      listed.set(destination, copies)
+    } catch (error) {
+      failDestination(destination, error)
+      const code = errnoCode(error) ?? errnoCode((error as { cause?: unknown }).cause)
+      destination.result.error = {
+        code: 'DESTINATION_FAILED',
+        message:
+          `Could not read what ${destination.root} already holds of this card` +
+          `${code ? ` (${code})` : ''}: nothing was copied there; files copied before are kept`,
+      }
+    }
   }
-  return new Map(await Promise.all(live.map(listCopiesOf)))
+  await Promise.all(destinations.filter((destination) => !destination.dead).map(listCopiesOf))
+  return listed
 }
 
 /**

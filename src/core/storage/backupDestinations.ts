@@ -280,10 +280,23 @@ export function failDestination(destination: Destination, error: unknown): void 
 /**
  * Temp files of a run that was killed (power cut, cable pulled) are never completed: removed from the drive
  * and from the listing of its card folder the run has just made (copiesIn), which is not walked twice. Only
- * under the run's lock: another run's temp files are its own until it has finished.
+ * under the run's lock (another run's temp files are its own until it has finished), and never the copy of
+ * a card file whose own name ends like a temp file's.
  */
-export async function removeStalePartials(cardFolder: string, copies: Map<string, unknown>): Promise<void> {
+export async function removeStalePartials(
+  destination: Destination,
+  copies: Map<string, unknown>,
+  cardPaths: readonly string[],
+): Promise<void> {
+  if (!destination.lock) throw new Error(`removeStalePartials: ${destination.cardFolder} is not locked`)
   const stale = [...copies.keys()].filter((stored) => stored.endsWith(PARTIAL_SUFFIX))
-  await Promise.all(stale.map((stored) => fsp.rm(path.join(cardFolder, stored), { force: true })))
-  for (const stored of stale) copies.delete(stored)
+  if (stale.length === 0) return
+  const cardCopies = new Set(
+    cardPaths.filter((cardPath) => cardPath.endsWith(PARTIAL_SUFFIX)).map(destination.names.storedAs),
+  )
+  const removable = stale.filter((stored) => !cardCopies.has(stored))
+  await Promise.all(
+    removable.map((stored) => fsp.rm(path.join(destination.cardFolder, stored), { force: true })),
+  )
+  for (const stored of removable) copies.delete(stored)
 }

@@ -26,17 +26,13 @@ function sanitise(name: string): string {
 /**
  * Size and mtime of every file below a card folder on a drive, by `/`-separated path as stored there: one
  * listing with the card's own synchronous stats in short runs (a promise-based stat per copy cost 0.6 s of a
- * 21 000-file no-op backup). A folder that is missing or cannot be listed counts as holding nothing, so its
- * files are copied (or counted as needed) again rather than trusted.
+ * 21 000-file no-op backup). Throws when the folder, or a folder below it, cannot be listed: a partial
+ * listing would look like copies missing, and a backup must say the drive failed rather than rewrite it.
  */
 export async function copiesIn(cardFolder: string): Promise<Map<string, FileState>> {
   const copies = new Map<string, FileState>()
-  try {
-    for await (const folder of walkSourceByFolder(new LocalSource(cardFolder))) {
-      for (const copy of folder) copies.set(copy.path, { size: copy.size, mtimeMs: copy.mtimeMs })
-    }
-  } catch {
-    copies.clear()
+  for await (const folder of walkSourceByFolder(new LocalSource(cardFolder))) {
+    for (const copy of folder) copies.set(copy.path, { size: copy.size, mtimeMs: copy.mtimeMs })
   }
   return copies
 }

@@ -5,7 +5,7 @@ import { errnoCode, isCompanionError } from '../errors.js'
 import type { SourceFile } from '../sources/photoSource.js'
 import { copiesIn } from './backupFolder.js'
 import { checkDestinations, freeSpaceOf, tooSmallMessage } from './backupDestinations.js'
-import { decideBackup } from './incremental.js'
+import { decideBackup, type FileState } from './incremental.js'
 import { readManifest } from './manifest.js'
 
 export interface DestinationCheckOptions {
@@ -41,7 +41,8 @@ export async function checkDestinationForCard(
   const manifest = await readManifest(cardFolder)
   let bytesNeeded = 0
   let alreadyVerified = 0
-  const copies = await copiesIn(cardFolder)
+  // An estimate before Start: a card folder not there yet (or not listable) holds nothing to count on.
+  const copies = await copiesIn(cardFolder).catch(() => new Map<string, FileState>())
   for (const file of options.files) {
     // Copies are found under the name the drive stored them by (FAT/exFAT may have mapped it).
     const entry = manifest.get(file.path)
