@@ -289,8 +289,9 @@ async function listCopies(
       await removeStalePartials(destination, copies, cardPaths)
       listed.set(destination, copies)
     } catch (error) {
+      // Given up like any failing drive; the message says it was the listing, not a write, that failed.
       failDestination(destination, error)
-      const code = errnoCode(error) ?? errnoCode((error as { cause?: unknown }).cause)
+      const code = errnoCode(error) ?? errnoCode((error as { cause?: unknown } | undefined)?.cause)
       destination.result.error = {
         code: 'DESTINATION_FAILED',
         message:
